@@ -1,0 +1,35 @@
+# Two entry points (see README): `make main` and `make test`.
+# Both create .venv and install the project from pyproject.toml first.
+PY ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: main test install install-dev lint bench clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/pip install -q -e .
+
+install-dev: $(BIN)/python
+	$(BIN)/pip install -q -e '.[dev]'
+
+## main job: install, then `dvc repro` over the plans listed in params.yaml
+main: install
+	$(BIN)/dvc repro
+
+## tests: install with dev extras, lint, run the whole suite
+test: install-dev
+	$(BIN)/ruff check pipeline tests benchmarks
+	$(BIN)/python -m pytest
+
+lint: install-dev
+	$(BIN)/ruff check pipeline tests benchmarks
+
+bench: install-dev
+	$(BIN)/python benchmarks/bench_pdf.py
+
+clean:
+	rm -rf interim/* output/* .pytest_cache

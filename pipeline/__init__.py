@@ -1,0 +1,9 @@
+"""Chinese development-plan documents (规划纲要) → structured, validated data.
+
+Stages (one package/module each): :mod:`pipeline.extract` → :mod:`pipeline.structure`
+→ :mod:`pipeline.tables` → :mod:`pipeline.emit`; :mod:`pipeline.diff` compares two
+versions; :mod:`pipeline.terms` is the jieba term layer; Chinese-text rules live
+in :mod:`pipeline.cjk`.
+"""
+
+__version__ = "0.1.0"

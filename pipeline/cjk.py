@@ -1,0 +1,312 @@
+"""Chinese-text rules in one place.
+
+Everything the pipeline knows about how Chinese plan documents are written
+lives here: numbering patterns (第N篇/章/节, 一、, （一）, 1., （1）), Chinese
+numerals, display width, full/half-width and compatibility-ideograph
+normalisation, the space rules between Chinese and Latin text, sentence
+ends, unit and qualifier vocabularies.  Other modules import these names
+instead of writing their own regexes.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+import regex as re
+
+# --------------------------------------------------------------------------
+# Characters
+# --------------------------------------------------------------------------
+
+CN_DIGITS = "零〇一二两三四五六七八九"
+CN_NUMERAL = r"[零〇一二两三四五六七八九十百千]+"
+NUMBER = rf"(?:{CN_NUMERAL}|\d+)"
+
+#: Sentence-final punctuation (a paragraph ends on one of these).
+SENTENCE_END = "。！？；…!?;"
+#: Closing marks that may follow a sentence end ("。”", "。）").
+CLOSERS = "”’）)」』】〕》"
+
+_IDEOGRAPH = re.compile(r"\p{Han}")
+_LATIN_OR_DIGIT = re.compile(r"[A-Za-z0-9]")
+
+
+def is_ideograph(ch: str) -> bool:
+    """True for a Han ideograph (including 〇)."""
+    return bool(ch) and (ch == "〇" or bool(_IDEOGRAPH.fullmatch(ch)))
+
+
+def char_width(ch: str) -> float:
+    """Display width of one character: CJK (wide, full-width or East-Asian
+    ambiguous such as “ ” —) counts 1, ASCII and other narrow characters ½."""
+    if ch in " \t":
+        return 0.5
+    return 1.0 if unicodedata.east_asian_width(ch) in ("W", "F", "A") else 0.5
+
+
+def display_width(text: str) -> float:
+    """Display width of a string (see :func:`char_width`), ends stripped."""
+    return float(sum(char_width(c) for c in text.strip()))
+
+
+# --------------------------------------------------------------------------
+# Normalisation
+# --------------------------------------------------------------------------
+
+# Full-width forms that are converted to ASCII: digits, letters and a few
+# symbols that occur inside numbers.  Chinese punctuation such as （）、，：
+# is kept because it is part of the printed text.
+_FULLWIDTH_KEEP = set("（）：，；！？")
+_FULLWIDTH_MAP = {
+    cp: cp - 0xFEE0
+    for cp in range(0xFF01, 0xFF5F)
+    if (
+        chr(cp - 0xFEE0).isalnum() or chr(cp - 0xFEE0) in "%.+=<>"
+    ) and chr(cp) not in _FULLWIDTH_KEEP
+}
+_SPACES = {0x3000: " ", 0x00A0: " ", 0x2002: " ", 0x2003: " ", 0x2009: " ",
+           0x200B: "", 0xFEFF: ""}
+
+
+def _compat_ideograph(ch: str) -> str:
+    cp = ord(ch)
+    # Kangxi radicals, CJK radicals supplement, CJK compatibility ideographs:
+    # PDFs often map common characters (工, 用, 长 …) to these code points.
+    if 0x2E80 <= cp <= 0x2FDF or 0xF900 <= cp <= 0xFAFF or 0x2F800 <= cp <= 0x2FA1F:
+        n = unicodedata.normalize("NFKC", ch)
+        if len(n) == 1 and is_ideograph(n):
+            return n
+    return ch
+
+
+_COMPAT_RE = re.compile(r"[\u2E80-\u2FDF\uF900-\uFAFF\U0002F800-\U0002FA1F]")
+
+
+def normalize_text(text: str) -> str:
+    """Normalise extracted text: NFC, compatibility ideographs and Kangxi
+    radicals to unified ideographs, full-width digits/letters to ASCII,
+    exotic spaces to ASCII space.  Line structure is left alone."""
+    text = unicodedata.normalize("NFC", text)
+    text = _COMPAT_RE.sub(lambda m: _compat_ideograph(m.group(0)), text)
+    return text.translate(_FULLWIDTH_MAP).translate(_SPACES)
+
+
+def _is_latin(ch: str) -> bool:
+    return bool(_LATIN_OR_DIGIT.fullmatch(ch)) or ch in ".%+-/&"
+
+
+_SPACE_RUN = re.compile(r"\s+")
+
+
+def clean_spaces(text: str) -> str:
+    """Remove spaces that are extraction artefacts.
+
+    A run of whitespace is kept (as one space) only between two ideographs
+    (``工委 中共`` — two issuing bodies, a title's two halves) or between
+    two Latin/digit characters (``Made in``); everywhere else — between
+    Chinese and Latin/digits, around punctuation — it is removed.
+    """
+    text = text.strip()
+    if " " not in text and "\t" not in text and "\n" not in text:
+        return text
+
+    def repl(m: re.Match) -> str:
+        a = text[m.start() - 1] if m.start() > 0 else ""
+        b = text[m.end()] if m.end() < len(text) else ""
+        if (is_ideograph(a) and is_ideograph(b)) or (
+            _LATIN_OR_DIGIT.fullmatch(a or " ") and _LATIN_OR_DIGIT.fullmatch(b or " ")
+        ):
+            return " "
+        return ""
+
+    return _SPACE_RUN.sub(repl, text)
+
+
+def strip_all_space(text: str) -> str:
+    """The text with every whitespace character removed (for comparisons)."""
+    return _SPACE_RUN.sub("", text)
+
+
+def ends_sentence(text: str) -> bool:
+    """True if the text ends with sentence-final punctuation (possibly
+    followed by closing quotes/brackets)."""
+    t = text.rstrip().rstrip(CLOSERS)
+    return bool(t) and t[-1] in SENTENCE_END
+
+
+# --------------------------------------------------------------------------
+# Chinese numerals
+# --------------------------------------------------------------------------
+
+_CN_VALUES = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
+              "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+
+
+def parse_number(token: str) -> int | None:
+    """Parse a Chinese (一百二十三, 十五, 二〇二五) or Arabic numeral."""
+    token = token.strip()
+    if not token:
+        return None
+    if token.isdigit():
+        return int(token)
+    if all(c in _CN_VALUES for c in token) and len(token) > 1:
+        # digit-by-digit form: 二〇三五
+        return int("".join(str(_CN_VALUES[c]) for c in token))
+    total, current = 0, 0
+    for c in token:
+        if c in _CN_VALUES:
+            current = _CN_VALUES[c]
+        elif c in _CN_UNITS:
+            total += (current or 1) * _CN_UNITS[c]
+            current = 0
+        else:
+            return None
+    return total + current
+
+
+_CN_SMALL = "零一二三四五六七八九"
+
+
+def to_chinese_numeral(n: int) -> str:
+    """Inverse of :func:`parse_number` for 1..999 (一, 十二, 二十, 一百零五)."""
+    if n < 10:
+        return _CN_SMALL[n]
+    if n < 20:
+        return "十" + (_CN_SMALL[n % 10] if n % 10 else "")
+    if n < 100:
+        return _CN_SMALL[n // 10] + "十" + (_CN_SMALL[n % 10] if n % 10 else "")
+    rest = n % 100
+    head = _CN_SMALL[n // 100] + "百"
+    if rest == 0:
+        return head
+    if rest < 10:
+        return head + "零" + _CN_SMALL[rest]
+    return head + (_CN_SMALL[rest // 10] + "十" + (_CN_SMALL[rest % 10] if rest % 10 else ""))
+
+
+# --------------------------------------------------------------------------
+# Numbering patterns of the outline
+# --------------------------------------------------------------------------
+
+#: Outline ranks, outermost first.  A heading's parent is the nearest open
+#: heading of smaller rank.
+RANK_PART, RANK_CHAPTER, RANK_SECTION = 0, 1, 2
+RANK_CN, RANK_PCN, RANK_AR, RANK_PAR, RANK_CIRCLED = 3, 4, 5, 6, 7
+RANK_ANNEX = 0
+
+#: Contract ``kind`` of a heading by rank.
+RANK_KIND = {RANK_PART: "part", RANK_CHAPTER: "chapter", RANK_SECTION: "section",
+             RANK_CN: "heading", RANK_PCN: "heading", RANK_AR: "heading",
+             RANK_PAR: "heading", RANK_CIRCLED: "heading"}
+
+
+@dataclass(frozen=True, slots=True)
+class Numbering:
+    """A numbering prefix found at the start of a line."""
+
+    rank: int          # RANK_* constant
+    number: int        # parsed number
+    label: str         # the label as printed, normalised (第三章, 一、, （一）, 1.)
+    rest: str          # text after the label (leading spaces kept)
+    strong: bool       # 第N篇/章/节: unambiguous outline markers
+
+
+_STRONG = re.compile(rf"^第\s*({NUMBER})\s*([篇章节])")
+_STRONG_RANK = {"篇": RANK_PART, "章": RANK_CHAPTER, "节": RANK_SECTION}
+_WEAK = [
+    (RANK_CN, re.compile(rf"^({CN_NUMERAL})\s*([、，,．.])(?![\d{CN_DIGITS}十])")),
+    (RANK_PCN, re.compile(rf"^[（(]\s*({CN_NUMERAL})\s*[）)]")),
+    (RANK_AR, re.compile(r"^(\d{1,2})\s*([、．.](?!\d)|\s+(?=\p{Han}))")),
+    (RANK_PAR, re.compile(r"^[（(]\s*(\d{1,2})\s*[）)]")),
+    (RANK_CIRCLED, re.compile(r"^([①-⑳])")),
+]
+
+
+def match_numbering(text: str) -> Numbering | None:
+    """Recognise the outline numbering at the start of ``text``."""
+    t = text.lstrip()
+    m = _STRONG.match(t)
+    if m:
+        n = parse_number(m.group(1))
+        if n is not None:
+            label = f"第{m.group(1)}{m.group(2)}"
+            return Numbering(_STRONG_RANK[m.group(2)], n, label, t[m.end():], True)
+    for rank, rx in _WEAK:
+        m = rx.match(t)
+        if not m:
+            continue
+        g = m.group(1)
+        if rank == RANK_CIRCLED:
+            n = ord(g) - ord("①") + 1
+            label = g
+        else:
+            n = parse_number(g)
+            if n is None or n == 0:
+                continue
+            if rank == RANK_CN:
+                label = g + "、"
+            elif rank == RANK_PCN:
+                label = f"（{g}）"
+            elif rank == RANK_AR:
+                label = f"{g}."
+            else:
+                label = f"（{g}）"
+        return Numbering(rank, n, label, t[m.end():], False)
+    return None
+
+
+def arabic_item_number(text: str) -> tuple[int, str] | None:
+    """A numbered list entry ``1.``/``1、``/``1．`` → (number, rest)."""
+    m = re.match(r"^\s*(\d{1,2})\s*[、．.](?!\d)\s*", text)
+    if not m:
+        return None
+    return int(m.group(1)), text[m.end():]
+
+
+def numbered_start(text: str, expected: int) -> str | None:
+    """If ``text`` starts with the list number ``expected`` (``3.``, ``3、``),
+    return the text after it.  Unlike :func:`arabic_item_number` a digit may
+    follow the dot (``3.2015 年基期数…`` is entry 3 when 3 is expected)."""
+    m = re.match(r"^\s*(\d{1,2})\s*[、．.]\s*", text)
+    if m and int(m.group(1)) == expected:
+        return text[m.end():]
+    return None
+
+
+# Other line-level markers ---------------------------------------------------
+
+COLUMN_TITLE = re.compile(r"^专栏\s*(\d{1,3}|[一二三四五六七八九十]+)(?:\s*[:：]\s*|\s+|(?=\p{Han}|[“《（]))(.*)$")
+ANNEX = re.compile(rf"^(附件|附表|附录)\s*({NUMBER})?\s*[:：]?\s*(.*)$")
+NOTE = re.compile(r"^注\s*[：:]\s*")
+FIGURE_CAPTION = re.compile(r"(?:^图\s*\d+[\s.:：、]|(?:示意图|规划图|布局图|分布图|结构图|框架图|格局图)$)")
+TABLE_CAPTION = re.compile(r"(?:^(?:附\s*)?表\s*\d+[\s.:：、]|(?:汇总表|指标表|一览表|情况表|计划表|项目表|清单)$)")
+UNIT_LINE = re.compile(r"^(?:投资)?(?:计量)?单位\s*[:：]\s*(\S+)$")
+PAGE_NUMBER = re.compile(r"^(?:[—–\-－]\s*\d{1,4}\s*[—–\-－]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d{1,4}|[-—]?\s*\d{1,4}\s*/\s*\d{1,4})$")
+
+#: How a plan's title ends (…规划纲要, …计划（草案）).
+PLAN_TITLE = re.compile(r"(?:规划|纲要|计划)(?:[（(](?:草案|征求意见稿|送审稿)[）)])?$")
+
+#: Words of a table header row (indicator and project tables).
+TABLE_HEADER_WORDS = re.compile(
+    r"(指标|序号|属性|基期|目标值|年均增长|单位|项目名称|项目类别|建设内容|总投资|起止|20\d\d\s*年|类别|备注)"
+)
+
+#: Lead term of a 专栏 entry or topic sentence: a short clause ending in 。
+LEAD_TERM = re.compile(r"^\s*([^，。；：,;:\s][^，。；：,;:]{0,17}?)\s*。")
+
+# --------------------------------------------------------------------------
+# Vocabularies for tables
+# --------------------------------------------------------------------------
+
+ATTRIBUTES = ("预期性", "约束性")
+#: Qualifiers that wrap an indicator value.  Order matters: longer first.
+QUALIFIER_PREFIXES = ("控制在", "预计超", "预计", "不低于", "不高于", "不少于", "低于", "高于",
+                      "超过", "达到", "约", "超", "≥", "≤", ">", "<")
+QUALIFIER_SUFFIXES = ("左右", "以内", "以上", "以下", "以下", "内")
+QUALIFIER_PHRASES = ("完成市下达任务", "完成省下达任务", "完成国家下达任务",
+                     "完成上级下达任务", "完成下达任务", "与经济增长同步", "与省市同步")
+UNITS = ("%", "‰", "亿元", "万元", "元", "万人", "人", "万吨标准煤", "万吨", "吨", "件", "家",
+         "个", "岁", "年", "亩", "公里", "平方公里", "万平方米", "平方米", "万立方米", "立方米",
+         "位", "张", "辆", "千瓦", "万千瓦", "千伏", "天", "小时", "微克/立方米", "人/万人")

@@ -1,0 +1,250 @@
+"""Command line: a thin shell over :mod:`pipeline.run` and the stage functions.
+
+::
+
+    python -m pipeline parse INPUT [--out DIR] [--plan-id ID] [--jobs N] [--strict]
+    python -m pipeline diff DIR_A DIR_B [--out DIR]
+    python -m pipeline terms OUTPUT_DIR [--top N]
+    python -m pipeline grep OUTPUT_DIR TERM
+
+    # DVC stages (one per stage, interim files in between)
+    python -m pipeline extract INPUT --interim DIR [--jobs N]
+    python -m pipeline structure --interim DIR
+    python -m pipeline tables --interim DIR
+    python -m pipeline emit --interim DIR --out DIR --plan-id ID [--strict]
+
+Exit codes: 0 success; input errors 2-9 (see :mod:`pipeline.errors` and the
+README); 10 ``--strict`` conservation failure; 70 internal error.  Errors
+are one line on stderr, never a traceback (``--debug`` shows it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+
+from .errors import PipelineError, StageError, StrictModeFailure
+
+log = logging.getLogger("pipeline")
+
+
+def _add_common(p: argparse.ArgumentParser) -> None:
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("-v", "--verbose", action="store_true", help="more log output")
+    g.add_argument("-q", "--quiet", action="store_true", help="only errors")
+    p.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="python -m pipeline",
+                                 description="Chinese development plans (规划纲要) → structured data")
+    sub = ap.add_subparsers(dest="cmd", required=True)
+
+    p = sub.add_parser("parse", help="parse a plan (PDF or text) into output/<plan_id>/")
+    p.add_argument("input")
+    p.add_argument("--out", default="output", help="output root (files go to OUT/<plan_id>/)")
+    p.add_argument("--plan-id", default=None)
+    p.add_argument("--jobs", type=int, default=None, help="parallel PDF page workers (default: all cores)")
+    p.add_argument("--interim", default=None, help="keep interim files (and the PDF page cache) here")
+    p.add_argument("--strict", action="store_true", help="fail (exit 10) if any input text is lost")
+    _add_common(p)
+
+    p = sub.add_parser("extract", help="DVC stage: input → interim lines")
+    p.add_argument("input")
+    p.add_argument("--interim", required=True)
+    p.add_argument("--jobs", type=int, default=None)
+    _add_common(p)
+    for name in ("structure", "tables"):
+        p = sub.add_parser(name, help=f"DVC stage: {name}")
+        p.add_argument("--interim", required=True)
+        _add_common(p)
+    p = sub.add_parser("emit", help="DVC stage: interim → output contract")
+    p.add_argument("--interim", required=True)
+    p.add_argument("--out", default="output")
+    p.add_argument("--plan-id", required=True)
+    p.add_argument("--strict", action="store_true")
+    _add_common(p)
+
+    p = sub.add_parser("diff", help="compare two parsed plans (output dirs or input files)")
+    p.add_argument("a")
+    p.add_argument("b")
+    p.add_argument("--out", default=None, help="default: output/diffs/<a>__<b>")
+    p.add_argument("--jobs", type=int, default=None)
+    _add_common(p)
+
+    p = sub.add_parser("terms", help="chapter × keyword table of a parsed plan")
+    p.add_argument("output_dir")
+    p.add_argument("--top", type=int, default=8)
+    _add_common(p)
+
+    p = sub.add_parser("grep", help="paragraphs mentioning a term, with their outline path")
+    p.add_argument("output_dir")
+    p.add_argument("term")
+    _add_common(p)
+    return ap
+
+
+def _progress(args) -> callable:
+    """Stage progress on a terminal (stderr), silent otherwise."""
+    if args.quiet or not sys.stderr.isatty():
+        return lambda name: None
+    t0 = time.perf_counter()
+
+    def tick(name: str) -> None:
+        print(f"\r[{time.perf_counter() - t0:6.2f}s] {name:<10}", end="", file=sys.stderr, flush=True)
+    return tick
+
+
+def _summarise(findings, args) -> None:
+    if args.quiet or not findings:
+        return
+    by = {}
+    for f in findings:
+        by.setdefault((f.severity, f.check), 0)
+        by[(f.severity, f.check)] += 1
+    parts = ", ".join(f"{n} {sev} {chk}" for (sev, chk), n in sorted(by.items()))
+    print(f"findings: {parts} (see validation.parquet)", file=sys.stderr)
+
+
+def cmd_parse(args) -> int:
+    from .emit import write_outputs
+    from .run import parse, plan_id_from_path
+
+    plan_id = args.plan_id or plan_id_from_path(args.input)
+    tick = _progress(args)
+    res = parse(args.input, plan_id, jobs=args.jobs, cache_dir=args.interim, progress=tick)
+    lost = [f for f in res.findings if f.check == "conservation"]
+    if args.strict and lost:
+        raise StrictModeFailure(f"{args.input}: conservation check failed: {lost[0].message}")
+    out = write_outputs(Path(args.out) / plan_id, res.outputs, res.extracted.source.sha256)
+    if args.interim:
+        from . import interim
+        d = Path(args.interim)
+        interim.save_extracted(res.extracted, d)
+        interim.save_structured(res.structured, d)
+        interim.save_tableset(res.tables, d)
+    if not args.quiet and sys.stderr.isatty():
+        print("", file=sys.stderr)
+    _summarise(res.tables.findings + res.findings, args)
+    if args.verbose:
+        print(f"wrote {out}", file=sys.stderr)
+    return 0
+
+
+def cmd_extract(args) -> int:
+    from . import interim
+    from .extract import extract
+    from .run import stage
+
+    d = Path(args.interim)
+    ex = stage("extract", args.input, extract, args.input, jobs=args.jobs, cache_dir=d / "pages")
+    interim.save_extracted(ex, d)
+    return 0
+
+
+def cmd_structure(args) -> int:
+    from . import interim
+    from .run import stage
+    from .structure import structure
+
+    d = Path(args.interim)
+    ex = interim.load_extracted(d)
+    st = stage("structure", ex.source.path, structure, ex)
+    interim.save_structured(st, d)
+    return 0
+
+
+def cmd_tables(args) -> int:
+    from . import interim
+    from .run import run_tables, stage
+
+    d = Path(args.interim)
+    ex = interim.load_extracted(d)
+    st = interim.load_structured(d)
+    ts = stage("tables", ex.source.path, run_tables, st, ex)
+    interim.save_tableset(ts, d)
+    return 0
+
+
+def cmd_emit(args) -> int:
+    from . import interim
+    from .emit import write_outputs
+    from .run import finish, run_terms, stage
+
+    d = Path(args.interim)
+    ex = interim.load_extracted(d)
+    st = interim.load_structured(d)
+    ts = interim.load_tableset(d)
+    terms = stage("terms", ex.source.path, run_terms, st, ts)
+    res = finish(args.plan_id, ex, st, ts, terms)
+    lost = [f for f in res.findings if f.check == "conservation"]
+    if args.strict and lost:
+        raise StrictModeFailure(f"{ex.source.path}: conservation check failed: {lost[0].message}")
+    write_outputs(Path(args.out) / args.plan_id, res.outputs, ex.source.sha256)
+    _summarise(ts.findings + res.findings, args)
+    return 0
+
+
+def cmd_diff(args) -> int:
+    from .diff import run_diff
+
+    run_diff(args.a, args.b, args.out, jobs=args.jobs)
+    return 0
+
+
+def cmd_terms(args) -> int:
+    from .terms import print_terms
+
+    print_terms(args.output_dir, top=args.top)
+    return 0
+
+
+def cmd_grep(args) -> int:
+    from .terms import grep
+
+    n = grep(args.output_dir, args.term)
+    return 0 if n else 1
+
+
+COMMANDS = {"parse": cmd_parse, "extract": cmd_extract, "structure": cmd_structure, "tables": cmd_tables,
+            "emit": cmd_emit, "diff": cmd_diff, "terms": cmd_terms, "grep": cmd_grep}
+
+
+def _on_sigterm(signum, frame):  # pragma: no cover - exercised by a subprocess test
+    raise KeyboardInterrupt
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point; returns the exit code."""
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.ERROR if args.quiet else logging.WARNING,
+                        format="%(levelname)s: %(message)s")
+    signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        return COMMANDS[args.cmd](args)
+    except PipelineError as exc:
+        if args.debug:
+            raise
+        msg = exc.line() if hasattr(exc, "line") else f"error: {exc}"
+        print(msg, file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except MemoryError:
+        print(f"error: out of memory while running '{args.cmd}'", file=sys.stderr)
+        return 71
+    except Exception as exc:  # noqa: BLE001 - last resort: one line, no traceback
+        if args.debug:
+            raise
+        err = StageError(args.cmd, getattr(args, "input", "?"), exc)
+        print(f"error: {err}", file=sys.stderr)
+        return err.exit_code

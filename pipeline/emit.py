@@ -1,0 +1,225 @@
+"""emit stage: records → the output contract (Parquet + ``document.json``).
+
+Writes are atomic: all files go to a temporary sibling directory which then
+replaces ``output/<plan_id>/`` in one rename, so a run that fails (or is
+killed) leaves the previous outputs untouched and never a half-written set.
+Outputs are deterministic (stable row order, ids from content and position,
+no timestamps), so the same input gives byte-identical files.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from . import __version__, cjk, schemas
+from .model import Block, Finding, Node, Structured, TableSet
+
+
+@dataclass(slots=True)
+class Outputs:
+    """Everything emit writes, as rows per contract file + the JSON tree."""
+
+    plan_id: str
+    rows: dict[str, list[dict]] = field(default_factory=dict)
+    document: dict = field(default_factory=dict)
+
+
+def _path_titles(nodes: dict[str, Node], node_id: str | None) -> str:
+    parts = []
+    while node_id:
+        n = nodes[node_id]
+        parts.append(f"{n.label or ''}{(' ' + n.title) if n.title else ''}".strip())
+        node_id = n.parent_id
+    return " › ".join(reversed(parts))
+
+
+def build_outputs(plan_id: str, st: Structured, ts: TableSet | None = None,
+                  terms: dict[str, list[dict]] | None = None,
+                  extra_findings: list[Finding] | None = None) -> Outputs:
+    """Turn the stage records into contract rows and the document tree."""
+    ts = ts or TableSet()
+    nodes = {n.node_id: n for n in st.nodes}
+    blocks = st.blocks
+    out = Outputs(plan_id)
+
+    out.rows["sections.parquet"] = [
+        {"node_id": n.node_id, "parent_id": n.parent_id, "kind": n.kind, "number": n.number,
+         "label": n.label, "title": n.title, "level": n.level, "order": n.order,
+         "page_start": n.page_start, "page_end": n.page_end,
+         "path": _path_titles(nodes, n.node_id), "text": blocks[n.block_id].text}
+        for n in st.nodes]
+
+    para_rows, per_node = [], defaultdict(int)
+    para_id_of: dict[int, str] = {}
+    for b in blocks:
+        if b.kind != "paragraph":
+            continue
+        key = b.node_id or "front"
+        if b.column_no is not None:
+            key = f"{key}#col{b.column_no}"
+        per_node[key] += 1
+        pid = f"{key}#p{per_node[key]}"
+        para_id_of[b.block_id] = pid
+        para_rows.append({"para_id": pid, "node_id": b.node_id, "column_no": b.column_no,
+                          "order": len(para_rows), "text": b.text, "page_start": b.page_start,
+                          "page_end": b.page_end, "n_chars": len(cjk.strip_all_space(b.text))})
+    out.rows["paragraphs.parquet"] = para_rows
+
+    col_rows, item_rows = [], []
+    for b in blocks:
+        if b.kind != "column_title":
+            continue
+        items = [x for x in blocks if x.kind == "column_item" and x.column_no == b.column_no]
+        paras = [x for x in blocks if x.kind == "paragraph" and x.column_no == b.column_no]
+        tables = sorted({x.table_id for x in blocks if x.kind == "table" and x.column_no == b.column_no})
+        members = [x for x in blocks if x.column_no == b.column_no and x.kind != "column_title"]
+        pages = [b.page_start] + [x.page_end for x in members]
+        body = "\n".join(x.text for x in (items or paras))
+        label_m = cjk.COLUMN_TITLE.match(b.text.strip())
+        col_rows.append({"column_no": b.column_no, "title": b.title, "node_id": b.node_id,
+                         "kind": b.role, "page_start": b.page_start, "page_end": max(pages),
+                         "text": body, "label": f"专栏{label_m.group(1)}" if label_m else "专栏",
+                         "n_items": len(items), "table_id": tables[0] if tables else None})
+        for k, it in enumerate(items, start=1):
+            item_rows.append({"column_no": b.column_no, "item_no": k, "label": it.item_label,
+                              "text": it.item_text, "raw": it.text, "page_start": it.page_start,
+                              "page_end": it.page_end})
+    out.rows["columns.parquet"] = col_rows
+    out.rows["column_items.parquet"] = item_rows
+
+    out.rows["notes.parquet"] = [
+        {"kind": b.role if b.kind == "furniture" and b.role else b.kind, "node_id": b.node_id,
+         "column_no": b.column_no, "table_id": b.table_id, "order": b.block_id,
+         "text": b.text, "page": b.page_start}
+        for b in blocks if b.kind in ("note", "caption", "table_title", "table_unit", "furniture", "title")]
+
+    tinfo = {t.table_id: t for t in ts.tables}
+    out.rows["tables.parquet"] = [
+        {"table_id": c.table_id, "page": c.page, "row": c.row, "col": c.col, "text": c.text,
+         "row_span": c.row_span, "col_span": c.col_span, "is_header": c.is_header,
+         "kind": tinfo[c.table_id].kind if c.table_id in tinfo else None,
+         "title": tinfo[c.table_id].title if c.table_id in tinfo else None}
+        for c in ts.cells]
+    out.rows["indicators.parquet"] = [asdict(x) for x in ts.indicators]
+    out.rows["indicator_values.parquet"] = [asdict(x) for x in ts.indicator_values]
+    out.rows["projects.parquet"] = [asdict(x) for x in ts.projects]
+    out.rows["project_summary.parquet"] = [asdict(x) for x in ts.project_summary]
+    out.rows["validation.parquet"] = [asdict(x) for x in list(ts.findings) + list(extra_findings or [])]
+    terms = terms or {}
+    out.rows["keywords.parquet"] = terms.get("keywords", [])
+    out.rows["tokens.parquet"] = terms.get("tokens", [])
+
+    out.document = document_tree(plan_id, st, ts, para_id_of)
+    return out
+
+
+def document_tree(plan_id: str, st: Structured, ts: TableSet, para_id_of: dict[int, str]) -> dict:
+    """The whole document as one JSON tree in reading order."""
+    nodes = {n.node_id: n for n in st.nodes}
+    children: dict[str | None, list[dict]] = defaultdict(list)
+    node_json: dict[str, dict] = {}
+    for n in st.nodes:
+        node_json[n.node_id] = {"node_id": n.node_id, "kind": n.kind, "number": n.number, "label": n.label,
+                                "title": n.title, "level": n.level, "page_start": n.page_start,
+                                "page_end": n.page_end, "content": [], "children": []}
+    front: list[dict] = []
+    columns: dict[int, dict] = {}
+    for b in st.blocks:
+        target = node_json[b.node_id]["content"] if b.node_id else front
+        if b.kind == "heading":
+            continue
+        if b.kind == "paragraph" and b.column_no is None:
+            target.append({"type": "paragraph", "para_id": para_id_of.get(b.block_id), "text": b.text,
+                           "page_start": b.page_start, "page_end": b.page_end})
+        elif b.kind == "column_title":
+            cj = {"type": "column", "column_no": b.column_no, "title": b.title, "kind": b.role,
+                  "page_start": b.page_start, "items": [], "paragraphs": [], "tables": [], "notes": []}
+            columns[b.column_no] = cj
+            target.append(cj)
+        elif b.column_no is not None and b.column_no in columns:
+            cj = columns[b.column_no]
+            if b.kind == "column_item":
+                cj["items"].append({"label": b.item_label, "text": b.item_text})
+            elif b.kind == "paragraph":
+                cj["paragraphs"].append(b.text)
+            elif b.kind == "table":
+                cj["tables"].append(b.table_id)
+            elif b.kind == "note":
+                cj["notes"].append(b.text)
+        elif b.kind == "table":
+            target.append({"type": "table", "table_id": b.table_id, "page_start": b.page_start,
+                           "page_end": b.page_end})
+        elif b.kind in ("note", "caption", "table_title", "table_unit"):
+            target.append({"type": {"caption": "figure"}.get(b.kind, b.kind), "text": b.text,
+                           "table_id": b.table_id, "page": b.page_start})
+    for n in st.nodes:
+        children[n.parent_id].append(node_json[n.node_id])
+    for nid, nj in node_json.items():
+        nj["children"] = children.get(nid, [])
+    del nodes
+    src = st.source
+    return {
+        "plan_id": plan_id, "title": st.title,
+        "source": {"name": src.name, "sha256": src.sha256, "kind": src.kind, "encoding": src.encoding,
+                   "pages": src.n_pages},
+        "pipeline_version": __version__, "schema_version": schemas.SCHEMA_VERSION,
+        "front_matter": front,
+        "outline": children.get(None, []),
+        "tables": [asdict(t) for t in ts.tables],
+    }
+
+
+def write_outputs(out_dir: str | Path, outputs: Outputs, sha256: str) -> Path:
+    """Write all contract files for one plan into ``out_dir`` atomically."""
+    out_dir = Path(out_dir)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    meta = schemas.file_metadata(outputs.plan_id, sha256, __version__)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
+    os.chmod(tmp, 0o755)
+    try:
+        for name, schema in schemas.CONTRACT.items():
+            table = schemas.build_table(schema, outputs.rows.get(name, []), outputs.plan_id, meta)
+            pq.write_table(table, tmp / name, compression="zstd")
+        with open(tmp / "document.json", "w", encoding="utf-8") as fh:
+            json.dump(outputs.document, fh, ensure_ascii=False, indent=1, sort_keys=False)
+            fh.write("\n")
+        replace_dir(tmp, out_dir)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return out_dir
+
+
+def replace_dir(new: Path, final: Path) -> None:
+    """Move directory ``new`` to ``final``, replacing it (near-atomically:
+    the old directory is renamed away first and removed afterwards)."""
+    old = None
+    if final.exists():
+        old = final.with_name(f".{final.name}.old-{os.getpid()}")
+        os.replace(final, old)
+    try:
+        os.replace(new, final)
+    except BaseException:
+        if old is not None:
+            os.replace(old, final)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def read_table(path: str | Path) -> pa.Table:
+    """Read one output file (helper for tests and the diff)."""
+    return pq.read_table(path)
+
+
+def blocks_text(blocks: list[Block]) -> str:
+    return "".join(b.text for b in blocks)

@@ -1,0 +1,177 @@
+"""专栏 (boxed sidebar) detection: titles, box bodies and list entries.
+
+* A title is a line ``专栏 N …`` that starts a unit (a body sentence that
+  mentions “专栏” is not a title).
+* The body is found from typography, not position: box text is set in a
+  smaller font, so its lines are *wide* (about 38 characters against 28 for
+  body text in the seed's extraction; in a PDF the lines sit inside the
+  box's rectangle or shading).  A box body usually follows its title, but
+  boxes float: when the units after the title are ordinary body text, the
+  body is the next run of wide lines before the next title (the seed's
+  专栏 7).  Short one-line entries (``1、轨道交通``, ``江门高新港二期。``) are
+  part of the box when they sit between box units.
+* Entries: numbered (``1.``/``1、`` + text, following unnumbered units
+  appended on new lines) or lead-term (``高端机电装备制造。`` + text).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .. import cjk
+from ..model import Line
+from .headings import parse_heading
+from .layout import Layout
+from .paragraphs import is_boundary, join_texts
+
+
+@dataclass(slots=True)
+class ColumnTitle:
+    column_no: int
+    title: str
+    line: Line
+    title_lines: list[Line] = field(default_factory=list)
+
+
+def match_title(text: str) -> tuple[int, str] | None:
+    """``专栏 3 高新区…`` → (3, title)."""
+    m = cjk.COLUMN_TITLE.match(text.strip())
+    if not m:
+        return None
+    n = cjk.parse_number(m.group(1))
+    if n is None:
+        return None
+    return n, cjk.clean_spaces(m.group(2))
+
+
+def _stops_box(ln: Line) -> bool:
+    """A line that can never be inside a box body (strong heading, another title)."""
+    if match_title(ln.text):
+        return True
+    h = parse_heading(ln.text, standalone=True)
+    return h is not None and h.strong
+
+
+def _units_from(flow: list[Line], start: int, layout: Layout, full: float | None,
+                limit: float | None = None) -> list[list[Line]]:
+    """Segment ``flow[start:]`` into units (stopping at a strong heading or
+    at line order ``limit``)."""
+    units: list[list[Line]] = []
+    cur: list[Line] = []
+    last_no = 0
+    for ln in flow[start:]:
+        if _stops_box(ln) or (limit is not None and ln.order >= limit):
+            break
+        # the next entry number after a sentence end opens a new entry
+        numbered = cjk.numbered_start(ln.text, last_no + 1) is not None
+        if cur and (is_boundary(cur[-1], ln, len(cur) == 1, layout, full) or (
+                numbered and (cjk.ends_sentence(cur[-1].text) or layout.info[cur[-1].order].very_short))):
+            units.append(cur)
+            cur = []
+        if numbered and not cur:
+            last_no += 1
+        cur.append(ln)
+    if cur:
+        units.append(cur)
+    return units
+
+
+def _boxlike(unit: list[Line], layout: Layout) -> bool:
+    body = unit[:-1] if len(unit) > 1 else unit
+    n_wide = sum(1 for x in body if layout.info[x.order].wide)
+    return n_wide > 0 and n_wide * 2 >= len(body)
+
+
+def _item_like(unit: list[Line]) -> bool:
+    t = unit[0].text
+    return bool(cjk.arabic_item_number(t) or cjk.LEAD_TERM.match(t))
+
+
+def take_box(flow: list[Line], start: int, layout: Layout, *, after_title: bool,
+             limit: float | None = None) -> list[list[Line]]:
+    """The box units that begin at ``flow[start]`` (empty if none).
+
+    Wide (box-typography) units are taken; a one-line unit is taken when the
+    box continues after it (possibly through more one-line units), or when
+    it is an entry at the very end of a box followed by a heading or the
+    end of the document.  Without box typography (``layout.box_full`` is
+    None and no PDF box), entries right after the title are taken while they
+    look like list entries.
+    """
+    full = layout.box_full
+    units = _units_from(flow, start, layout, full, limit)
+    typographic = full is not None or layout.geometric
+    taken: list[list[Line]] = []
+    i = 0
+    while i < len(units):
+        u = units[i]
+        if typographic and _boxlike(u, layout):
+            taken.append(u)
+            i += 1
+            continue
+        if typographic and len(u) == 1:
+            # chain of one-line units: taken if a box unit follows
+            j = i
+            while j < len(units) and len(units[j]) == 1 and not _boxlike(units[j], layout):
+                j += 1
+            if j < len(units) and _boxlike(units[j], layout) and (taken or after_title):
+                taken.extend(units[i:j])
+                i = j
+                continue
+            end_of_flow = j >= len(units)
+            if taken and end_of_flow and all(_item_like(x) for x in units[i:j]):
+                taken.extend(units[i:j])
+                i = j
+            break
+        if not typographic and (after_title or taken) and _item_like(u):
+            taken.append(u)
+            i += 1
+            continue
+        break
+    return taken
+
+
+def build_items(units: list[list[Line]]) -> list[tuple[str | None, list[list[Line]]]]:
+    """Group box units into entries: [(label or None, units)].
+
+    Numbered mode when the first unit is numbered (``1.``/``1、``): each
+    numbered unit opens an entry and unnumbered units join it.  Otherwise
+    every unit with a lead term is an entry labelled by its lead term; a
+    unit without one joins the previous entry (or is an unlabelled entry).
+    """
+    items: list[tuple[str | None, list[list[Line]]]] = []
+    numbered = bool(units) and cjk.arabic_item_number(units[0][0].text) is not None
+    for u in units:
+        text = u[0].text
+        if numbered:
+            num = cjk.arabic_item_number(text)
+            if num or not items:
+                items.append((str(num[0]) if num else None, [u]))
+            else:
+                items[-1][1].append(u)
+        else:
+            m = cjk.LEAD_TERM.match(join_texts([x.text for x in u]))
+            if m:
+                items.append((cjk.clean_spaces(m.group(1)), [u]))
+            elif items:
+                items[-1][1].append(u)
+            else:
+                items.append((None, [u]))
+    return items
+
+
+def item_text(label: str | None, units: list[list[Line]], numbered: bool) -> str:
+    """Text of an entry without its label: units joined with newlines."""
+    parts = [join_texts([x.text for x in u]) for u in units]
+    first = parts[0]
+    if label is not None:
+        if numbered:
+            num = cjk.arabic_item_number(first)
+            if num:
+                first = num[1].strip()
+        else:
+            m = cjk.LEAD_TERM.match(first)
+            if m:
+                first = first[m.end():].strip()
+    parts[0] = first
+    return "\n".join(p for p in parts if p)

@@ -1,0 +1,106 @@
+"""Outline headings: 第N篇 › 第N章 › 第N节 › 一、 › （一） › 1. › （1） › ①, and 附件.
+
+A line is a heading only if
+
+* it starts a unit of the flow (the previous line ended a paragraph) — a
+  wrapped body line that happens to begin with ``二、`` continues the
+  sentence before it and is never a heading;
+* its numbering continues the numbering of its level under the current
+  parent (一 after nothing, 二 after 一 …; chapters keep counting across
+  parts), and
+* it reads like a title: short, no sentence inside it.  A numbered line that
+  runs on into body text (``（一）加快发展先进制造业。坚持…``) is a *run-in*
+  heading: the title is the first clause, the rest a paragraph.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex as re
+
+from .. import cjk
+
+MAX_TITLE = 40          # characters
+MAX_RUNIN_TITLE = 30
+
+
+@dataclass(slots=True)
+class HeadingMatch:
+    rank: int
+    number: int
+    label: str
+    title: str             # cleaned title
+    consumed: str          # the text of the heading itself (label + title [+ 。])
+    rest: str              # run-in: the body text after the title ('' if none)
+    strong: bool
+
+
+_RUNIN_END = re.compile(r"[。：:]")
+
+
+def parse_heading(text: str, *, standalone: bool) -> HeadingMatch | None:
+    """Recognise a heading at the start of ``text``.
+
+    ``standalone``: the text is a whole unit by itself (not followed by body
+    text in the same paragraph).  Returns None if the text is not shaped like
+    a heading.
+    """
+    num = cjk.match_numbering(text)
+    ann = None if num else cjk.ANNEX.match(text.strip())
+    if ann and ann.group(3) and len(ann.group(3)) > MAX_TITLE:
+        ann = None
+    if ann:
+        label = ann.group(1) + (ann.group(2) or "")
+        n = cjk.parse_number(ann.group(2)) if ann.group(2) else None
+        return HeadingMatch(cjk.RANK_ANNEX, n or 0, label, cjk.clean_spaces(ann.group(3) or ""),
+                            text, "", True)
+    if not num:
+        return None
+    rest = num.rest.strip()
+    if num.strong:
+        if not rest or cjk.display_width(rest) > MAX_TITLE or cjk.ends_sentence(rest):
+            # 第三章 alone on a line is still a heading (title on the next line)
+            if rest:
+                return None
+        return HeadingMatch(num.rank, num.number, num.label, cjk.clean_spaces(rest), text, "", True)
+    # weak numbering (一、 （一） 1. （1） ①)
+    if not rest:
+        return None
+    if standalone and cjk.display_width(rest) <= MAX_TITLE and "。" not in rest.rstrip("。"):
+        title = rest.rstrip("。；;：:")
+        return HeadingMatch(num.rank, num.number, num.label, cjk.clean_spaces(title), text, "", False)
+    m = _RUNIN_END.search(rest)
+    if m and 0 < m.start() <= MAX_RUNIN_TITLE and "，" not in rest[:m.start()]:
+        t = text.strip()
+        cut = len(t) - len(num.rest) + num.rest.find(rest) + m.end()
+        return HeadingMatch(num.rank, num.number, num.label, cjk.clean_spaces(rest[:m.start()]),
+                            t[:cut], t[cut:], False)
+    return None
+
+
+class Numbering:
+    """Tracks the last number used at each rank under each parent, to check
+    that a candidate heading continues the sequence."""
+
+    def __init__(self) -> None:
+        self.last: dict[tuple[str, int], int] = {}
+        self.last_global: dict[int, int] = {}
+
+    def expected_ok(self, parent_id: str, rank: int, number: int, strong: bool) -> bool:
+        last = self.last.get((parent_id, rank))
+        if rank == cjk.RANK_CHAPTER or rank == cjk.RANK_PART:
+            # chapters and parts count across the whole document
+            g = self.last_global.get(rank)
+            if g is None:
+                return True
+            return g < number <= g + 3
+        if rank == cjk.RANK_ANNEX:
+            return True
+        if last is None:
+            return number == 1 or (strong and number <= 2)
+        return number == last + 1 or (strong and last < number <= last + 2)
+
+    def accept(self, parent_id: str, rank: int, number: int) -> None:
+        self.last[(parent_id, rank)] = number
+        self.last_global[rank] = number

@@ -1,0 +1,84 @@
+"""Paragraph reflow: where a paragraph ends, and how wrapped lines join.
+
+Chinese text is hard-wrapped with no hyphenation, so wrapped lines join with
+no space.  A paragraph boundary between two consecutive lines of the same
+flow (body text, or the inside of a box) is decided from layout:
+
+* a blank line (when blank lines are meaningful) or a vertical gap;
+* the next line is indented (PDF geometry, or leading whitespace in text);
+* the line is far too short to be a wrapped line;
+* in hard-wrapped text without visible indentation: the line ends a sentence
+  and is short, or the next line has the width of an indented first line
+  (two characters short of a full line).
+
+Floats (boxes, tables, figures, page furniture) are taken out of the flow
+before this runs, so a paragraph interrupted by a box or a page break is
+rejoined.
+"""
+
+from __future__ import annotations
+
+from .. import cjk
+from ..model import Line
+from .layout import Layout
+
+
+def is_boundary(a: Line, b: Line, a_first: bool, layout: Layout, full: float | None = None) -> bool:
+    """True if a paragraph ends after line ``a`` (with ``b`` the next line of
+    the same flow).  ``a_first`` tells whether ``a`` is a paragraph's first
+    line; ``full`` overrides the full line width of the flow (text input:
+    the width of a box line inside a 专栏)."""
+    ia, ib = layout.info[a.order], layout.info[b.order]
+    if b.segment > 0 or (b.gap_before is not None and b.gap_before >= 1):
+        return True
+    ends = cjk.ends_sentence(a.text)
+    if layout.geometric or ib.indented is not None:
+        # indentation is visible (PDF geometry or leading whitespace)
+        if ib.indented:
+            return True
+        if layout.geometric:
+            return ia.very_short or (ends and ia.short)
+        if layout.wrapped:
+            f = full if full is not None else ia.full
+            return a.width < f - 4 or (ends and a.width < f - 1.5)
+        return False
+    if not layout.wrapped:
+        return True
+    f = full if full is not None else ia.full
+    fb = full if full is not None else ib.full
+    if a.width < f - 4:           # far too short to be a wrapped line
+        return True
+    if not ends:
+        return False
+    if a.width < f - (2.5 if a_first else 1.5):
+        return True
+    return fb - 3.1 <= b.width <= fb - 1  # next line has the width of an indented first line
+
+
+def segment(lines: list[Line], layout: Layout, full: float | None = None) -> list[list[Line]]:
+    """Split a flow of lines into paragraph units."""
+    units: list[list[Line]] = []
+    cur: list[Line] = []
+    for ln in lines:
+        if cur and is_boundary(cur[-1], ln, len(cur) == 1, layout, full):
+            units.append(cur)
+            cur = []
+        cur.append(ln)
+    if cur:
+        units.append(cur)
+    return units
+
+
+def join_texts(texts: list[str]) -> str:
+    """Join hard-wrapped line texts into one paragraph text (no space between
+    Chinese characters; a space only between two Latin letters), with
+    extraction spaces removed (:func:`cjk.clean_spaces`)."""
+    out = ""
+    for t in texts:
+        t = t.strip()
+        if not t:
+            continue
+        if out and out[-1].isascii() and out[-1].isalpha() and t[0].isascii() and t[0].isalpha():
+            out += " "
+        out += t
+    return cjk.clean_spaces(out)
