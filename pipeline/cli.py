@@ -117,7 +117,8 @@ def cmd_parse(args) -> int:
 
     plan_id = args.plan_id or plan_id_from_path(args.input)
     tick = _progress(args)
-    res = parse(args.input, plan_id, jobs=args.jobs, cache_dir=args.interim, progress=tick)
+    cache = Path(args.interim) / "pages" if args.interim else None
+    res = parse(args.input, plan_id, jobs=args.jobs or None, cache_dir=cache, progress=tick)
     lost = [f for f in res.findings if f.check == "conservation"]
     if args.strict and lost:
         raise StrictModeFailure(f"{args.input}: conservation check failed: {lost[0].message}")
@@ -142,7 +143,7 @@ def cmd_extract(args) -> int:
     from .run import stage
 
     d = Path(args.interim)
-    ex = stage("extract", args.input, extract, args.input, jobs=args.jobs, cache_dir=d / "pages")
+    ex = stage("extract", args.input, extract, args.input, jobs=args.jobs or None, cache_dir=d / "pages")
     interim.save_extracted(ex, d)
     return 0
 

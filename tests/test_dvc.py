@@ -1,0 +1,86 @@
+"""Issue 5: `dvc repro` over the plans in params.yaml is incremental and deterministic.
+
+Runs in a temporary copy of the repository (code, dvc.yaml, .dvc/) with its
+own params.yaml listing two text plans, so the test is fast and leaves the
+working tree alone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, SEED_TXT
+
+CONTRACT = ["document.json", "sections.parquet", "paragraphs.parquet", "columns.parquet", "column_items.parquet",
+            "indicators.parquet", "indicator_values.parquet", "projects.parquet", "project_summary.parquet",
+            "tables.parquet", "validation.parquet", "keywords.parquet"]
+
+
+def _dvc(repo: Path, *args: str) -> str:
+    env = dict(os.environ)
+    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
+    r = subprocess.run([sys.executable, "-m", "dvc", *args], cwd=repo, capture_output=True, text=True,
+                       env=env, timeout=900)
+    assert r.returncode == 0, r.stdout + r.stderr
+    return r.stdout + r.stderr
+
+
+def _ran(log: str) -> list[str]:
+    return sorted(re.findall(r"Running stage '([^']+)'", log))
+
+
+def _hashes(d: Path) -> dict[str, str]:
+    return {str(p.relative_to(d)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(d.rglob("*")) if p.is_file() and ".gitignore" not in p.name}
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory) -> Path:
+    r = tmp_path_factory.mktemp("repo")
+    for name in ("pipeline", ".dvc", "dvc.yaml", ".dvcignore"):
+        src = ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, r / name, ignore=shutil.ignore_patterns("__pycache__", "tmp", "cache"))
+        else:
+            shutil.copy(src, r / name)
+    (r / "raw").mkdir()
+    shutil.copy(SEED_TXT, r / "raw" / "plan-a.txt")
+    text = SEED_TXT.read_text(encoding="utf-8")
+    (r / "raw" / "plan-b.txt").write_text(text.replace("7左右", "6.5左右"), encoding="utf-8")
+    (r / "params.yaml").write_text(
+        "plans:\n  plan-a: raw/plan-a.txt\n  plan-b: raw/plan-b.txt\ndiffs: {}\njobs: 1\n", encoding="utf-8")
+    subprocess.run(["git", "init", "-q"], cwd=r, check=True)
+    return r
+
+
+def test_repro_builds_contract_then_is_a_noop(repo):
+    log = _dvc(repo, "repro")
+    assert _ran(log) == sorted(f"{s}@{p}" for s in ("extract", "structure", "tables", "emit")
+                               for p in ("plan-a", "plan-b"))
+    for plan in ("plan-a", "plan-b"):
+        for f in CONTRACT:
+            assert (repo / "output" / plan / f).is_file(), (plan, f)
+    again = _dvc(repo, "repro")
+    assert _ran(again) == []
+
+
+def test_touching_one_plan_reruns_only_its_stages(repo):
+    before_a = _hashes(repo / "output" / "plan-a")
+    f = repo / "raw" / "plan-b.txt"
+    f.write_text(f.read_text(encoding="utf-8").replace("6.5左右", "6左右"), encoding="utf-8")
+    log = _dvc(repo, "repro")
+    assert _ran(log) == sorted(f"{s}@plan-b" for s in ("extract", "structure", "tables", "emit"))
+    assert _hashes(repo / "output" / "plan-a") == before_a
+
+
+def test_forced_rerun_is_byte_identical(repo):
+    before = _hashes(repo / "output")
+    _dvc(repo, "repro", "--force", "emit@plan-a")
+    assert _hashes(repo / "output") == before
