@@ -64,8 +64,8 @@ def build_outputs(plan_id: str, st: Structured, ts: TableSet | None = None,
         if b.kind != "paragraph":
             continue
         key = b.node_id or "front"
-        if b.column_no is not None:
-            key = f"{key}#col{b.column_no}"
+        if b.column_key is not None:
+            key = f"{key}#col{b.column_key}"
         per_node[key] += 1
         pid = f"{key}#p{per_node[key]}"
         para_id_of[b.block_id] = pid
@@ -78,10 +78,10 @@ def build_outputs(plan_id: str, st: Structured, ts: TableSet | None = None,
     for b in blocks:
         if b.kind != "column_title":
             continue
-        items = [x for x in blocks if x.kind == "column_item" and x.column_no == b.column_no]
-        paras = [x for x in blocks if x.kind == "paragraph" and x.column_no == b.column_no]
-        tables = sorted({x.table_id for x in blocks if x.kind == "table" and x.column_no == b.column_no})
-        members = [x for x in blocks if x.column_no == b.column_no and x.kind != "column_title"]
+        items = [x for x in blocks if x.kind == "column_item" and x.column_key == b.column_key]
+        paras = [x for x in blocks if x.kind == "paragraph" and x.column_key == b.column_key]
+        tables = sorted({x.table_id for x in blocks if x.kind == "table" and x.column_key == b.column_key})
+        members = [x for x in blocks if x.column_key == b.column_key and x.kind != "column_title"]
         pages = [b.page_start] + [x.page_end for x in members]
         body = "\n".join(x.text for x in (items or paras))
         label_m = cjk.COLUMN_TITLE.match(b.text.strip())
@@ -143,10 +143,10 @@ def document_tree(plan_id: str, st: Structured, ts: TableSet, para_id_of: dict[i
         elif b.kind == "column_title":
             cj = {"type": "column", "column_no": b.column_no, "title": b.title, "kind": b.role,
                   "page_start": b.page_start, "items": [], "paragraphs": [], "tables": [], "notes": []}
-            columns[b.column_no] = cj
+            columns[b.column_key] = cj
             target.append(cj)
-        elif b.column_no is not None and b.column_no in columns:
-            cj = columns[b.column_no]
+        elif b.column_key is not None and b.column_key in columns:
+            cj = columns[b.column_key]
             if b.kind == "column_item":
                 cj["items"].append({"label": b.item_label, "text": b.item_text})
             elif b.kind == "paragraph":

@@ -160,7 +160,8 @@ class Block:
     label: str | None = None
     title: str | None = None
     # columns / tables
-    column_no: int | None = None
+    column_no: int | None = None  # the 专栏 number as printed
+    column_key: int | None = None  # 1-based index of the 专栏 in the document (unique even if numbers repeat)
     item_label: str | None = None
     item_text: str | None = None  # column_item: entry text without its label
     table_id: str | None = None

@@ -95,13 +95,13 @@ def structure(ex: Extracted) -> Structured:
             continue
         t = col.match_title(ln.text)
         if t and _prev_ends_unit(lines, i, layout):
-            ct = col.ColumnTitle(t[0], t[1], ln, [ln])
+            ct = col.ColumnTitle(t[0], t[1], ln, [ln], key=len(titles) + 1)
             titles.append(ct)
             taken[i] = True
             j = _next_free(lines, taken, i + 1)
             if j < n and reg.header_like(lines[j], layout):
                 table_no += 1
-                i = _take_table(lines, j, layout, taken, drafts, f"T{table_no}", column_no=ct.column_no)
+                i = _take_table(lines, j, layout, taken, drafts, f"T{table_no}", column=ct)
                 continue
             i += 1
             continue
@@ -133,7 +133,7 @@ def structure(ex: Extracted) -> Structured:
                     taken[x.order] = True
                     drafts.append(_draft("table_unit", [x], table_id=f"T{table_no + 1}"))
                 table_no += 1
-                i = _take_table(lines, k, layout, taken, drafts, f"T{table_no}", column_no=None)
+                i = _take_table(lines, k, layout, taken, drafts, f"T{table_no}", column=None)
                 continue
         i += 1
 
@@ -154,7 +154,7 @@ def structure(ex: Extracted) -> Structured:
     pos = {x.order: k for k, x in enumerate(flow)}
     box_units: dict[int, list[list[Line]]] = {}
     for t_idx, ct in enumerate(titles):
-        if any(d.kind == "table" and d.extra.get("column_no") == ct.column_no for d in drafts):
+        if any(d.kind == "table" and d.extra.get("column_key") == ct.key for d in drafts):
             continue
         start = _first_flow_after(flow, ct.line.order)
         if start is None:
@@ -165,15 +165,14 @@ def structure(ex: Extracted) -> Structured:
             # floating box: the next run of box lines before the next title
             limit = limit if limit is not None else float("inf")
             for k in range(start, len(flow)):
-                if flow[k].order >= limit or reg.is_strong_stop(flow[k]) and \
-                        parse_heading(flow[k].text, standalone=True).rank <= cjk.RANK_CHAPTER:
+                if flow[k].order >= limit or _is_chapter_or_part(flow[k]):
                     break
                 if layout.info[flow[k].order].wide and _unit_start_in_flow(flow, k, layout):
                     units = col.take_box(flow, k, layout, after_title=False, limit=limit)
                     if units:
                         break
         if units:
-            box_units[ct.column_no] = units
+            box_units[ct.key] = units
             for u in units:
                 for x in u:
                     taken[x.order] = True
@@ -181,8 +180,8 @@ def structure(ex: Extracted) -> Structured:
     del pos
 
     for ct in titles:
-        units = box_units.get(ct.column_no, [])
-        has_table = any(d.kind == "table" and d.extra.get("column_no") == ct.column_no for d in drafts)
+        units = box_units.get(ct.key, [])
+        has_table = any(d.kind == "table" and d.extra.get("column_key") == ct.key for d in drafts)
         kind = "table" if has_table else ("list" if units else "text")
         items = col.build_items(units) if units else []
         numbered = bool(units) and cjk.arabic_item_number(units[0][0].text) is not None
@@ -190,16 +189,16 @@ def structure(ex: Extracted) -> Structured:
         if units and not labelled:
             kind = "text"
         drafts.append(_draft("column_title", ct.title_lines, anchor=ct.line.order,
-                             column_no=ct.column_no, title=ct.title, column_kind=kind))
+                             column_no=ct.column_no, column_key=ct.key, title=ct.title, column_kind=kind))
         for k, (label, us) in enumerate(items):
             ulines = [x for u in us for x in u]
             text = "\n".join(join_texts([x.text for x in u]) for u in us)
             if kind == "text":
                 drafts.append(_draft("paragraph", ulines, text, anchor=ct.line.order + 0.001 * (k + 1),
-                                     column_no=ct.column_no))
+                                     column_no=ct.column_no, column_key=ct.key))
             else:
                 drafts.append(_draft("column_item", ulines, text, anchor=ct.line.order + 0.001 * (k + 1),
-                                     column_no=ct.column_no, item_label=label,
+                                     column_no=ct.column_no, column_key=ct.key, item_label=label,
                                      item_text=col.item_text(label, us, numbered)))
 
     # -- body flow: headings and paragraphs --------------------------------
@@ -236,7 +235,9 @@ def _unit_start_in_flow(flow: list[Line], k: int, layout: Layout) -> bool:
 
 
 def _take_table(lines: list[Line], start: int, layout: Layout, taken: list[bool], drafts: list[_Draft],
-                table_id: str, column_no: int | None) -> int:
+                table_id: str, column: col.ColumnTitle | None) -> int:
+    column_no = column.column_no if column else None
+    column_key = column.key if column else None
     end_table, end_notes = reg.extend_table(lines, start, layout)
     body = [x for x in lines[start:end_table] if not taken[x.order] and not x.furniture]
     for x in lines[start:end_notes]:
@@ -244,10 +245,10 @@ def _take_table(lines: list[Line], start: int, layout: Layout, taken: list[bool]
     # furniture inside the table stays furniture
     if body:
         drafts.append(_draft("table", body, "\n".join(x.text for x in body), table_id=table_id,
-                             column_no=column_no, region=body[0].region))
+                             column_no=column_no, column_key=column_key, region=body[0].region))
     notes = [x for x in lines[end_table:end_notes] if not x.furniture]
     for grp in reg.split_notes(notes, layout):
-        drafts.append(_draft("note", grp, table_id=table_id, column_no=column_no))
+        drafts.append(_draft("note", grp, table_id=table_id, column_no=column_no, column_key=column_key))
     return end_notes
 
 
@@ -331,6 +332,11 @@ def _body(flow: list[Line], layout: Layout) -> list[_Draft]:
     return out
 
 
+def _is_chapter_or_part(ln: Line) -> bool:
+    h = parse_heading(ln.text, standalone=True)
+    return h is not None and h.strong and h.rank <= cjk.RANK_CHAPTER
+
+
 def _strong_candidate(ln: Line) -> bool:
     h = parse_heading(ln.text, standalone=True)
     return h is not None and h.strong
@@ -366,7 +372,8 @@ def _finish(drafts: list[_Draft]) -> list[Block]:
             page_start=min(pages), page_end=max(pages),
             node_kind=e.get("node_kind"), rank=e.get("rank"), number=e.get("number"),
             label=e.get("label"), title=e.get("title"),
-            column_no=e.get("column_no"), item_label=e.get("item_label"), item_text=e.get("item_text"),
+            column_no=e.get("column_no"), column_key=e.get("column_key"),
+            item_label=e.get("item_label"), item_text=e.get("item_text"),
             table_id=e.get("table_id"), region=e.get("region"),
             role=e.get("role") or e.get("column_kind")))
     return blocks

@@ -31,6 +31,7 @@ class ColumnTitle:
     title: str
     line: Line
     title_lines: list[Line] = field(default_factory=list)
+    key: int = 0                  # 1-based index among the document's 专栏
 
 
 def match_title(text: str) -> tuple[int, str] | None:
