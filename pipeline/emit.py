@@ -21,6 +21,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from . import __version__, cjk, schemas
+from .ids import paragraph_ids
 from .model import Block, Finding, Node, Structured, TableSet
 
 
@@ -58,18 +59,12 @@ def build_outputs(plan_id: str, st: Structured, ts: TableSet | None = None,
          "path": _path_titles(nodes, n.node_id), "text": blocks[n.block_id].text}
         for n in st.nodes]
 
-    para_rows, per_node = [], defaultdict(int)
-    para_id_of: dict[int, str] = {}
+    para_id_of = paragraph_ids(blocks)
+    para_rows = []
     for b in blocks:
         if b.kind != "paragraph":
             continue
-        key = b.node_id or "front"
-        if b.column_key is not None:
-            key = f"{key}#col{b.column_key}"
-        per_node[key] += 1
-        pid = f"{key}#p{per_node[key]}"
-        para_id_of[b.block_id] = pid
-        para_rows.append({"para_id": pid, "node_id": b.node_id, "column_no": b.column_no,
+        para_rows.append({"para_id": para_id_of[b.block_id], "node_id": b.node_id, "column_no": b.column_no,
                           "order": len(para_rows), "text": b.text, "page_start": b.page_start,
                           "page_end": b.page_end, "n_chars": len(cjk.strip_all_space(b.text))})
     out.rows["paragraphs.parquet"] = para_rows

@@ -1,0 +1,167 @@
+"""Regenerate docs/schema.md from pipeline/schemas.py, the column
+descriptions below and example rows of a parsed plan.
+
+    .venv/bin/python -m pipeline parse raw/jianghai-14th.txt --out /tmp/o
+    .venv/bin/python docs/make_schema.py /tmp/o/jianghai-14th > docs/schema.md
+
+tests/test_schema_doc.py checks that every column of every contract file is
+documented here.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from pipeline import schemas  # noqa: E402
+
+FILES = {
+    "sections.parquet": ("one row per outline node (篇/章/节/一、/（一）/1./（1）/附件)", {
+        "node_id": "stable id built from the numbering path: `C3` 第三章, `C3.S2` its 第二节, `…a1` 一、, `…b1` （一）, `…c1` 1., `…d1` （1）, `…e1` ①, `P1` 第一篇 (chapters under it: `P1.C1`), `A1` 附件",
+        "parent_id": "node_id of the parent node (null at the top level)",
+        "kind": "`part` / `chapter` / `section` / `heading` / `annex`",
+        "number": "the number as an integer (第十二章 → 12; null for 附件 without a number)",
+        "label": "the numbering as printed, normalised (`第三章`, `一、`, `（一）`, `1.`)",
+        "title": "the title without the label (spaces between two ideographs kept as printed)",
+        "level": "depth in the outline, 1 = top",
+        "order": "reading order of the nodes (0-based)",
+        "page_start": "page of the heading (physical PDF page; text input: page marks)",
+        "page_end": "last page with content of the node or its descendants",
+        "path": "titles of the node and its ancestors joined with ` › `",
+        "text": "the heading line as printed (for the nothing-lost check)",
+    }),
+    "paragraphs.parquet": ("one row per paragraph, hard-wrapped lines joined", {
+        "para_id": "`<node_id>#p<k>` (k-th paragraph of the node; `front#p1` before the first heading; `<node_id>#col<k>#p<j>` inside a text 专栏)",
+        "node_id": "innermost outline node (null for front matter such as the preamble)",
+        "column_no": "专栏 number when the paragraph is inside a box of kind `text`, else null",
+        "order": "global reading order (0-based)",
+        "text": "paragraph text (NFC; no spaces between Chinese and Latin/digits)",
+        "page_start": "first page", "page_end": "last page (paragraphs rejoined across page breaks)",
+        "n_chars": "non-whitespace characters",
+    }),
+    "columns.parquet": ("one row per 专栏 (boxed sidebar)", {
+        "column_no": "number as printed (`专栏 3` → 3)", "title": "title without `专栏 N`",
+        "node_id": "outline node the box belongs to (where its title sits, also when its body floated away)",
+        "kind": "`table` (the box holds a table: see `table_id`), `list` (entries in column_items), `text`",
+        "page_start": "page of the title", "page_end": "last page of the box",
+        "text": "entries (or paragraphs) joined with newlines",
+        "label": "`专栏N` as printed", "n_items": "number of entries in column_items.parquet",
+        "table_id": "table inside the box (tables.parquet / indicators.parquet), else null",
+    }),
+    "column_items.parquet": ("one row per entry of a list 专栏", {
+        "column_no": "box number", "item_no": "1-based position in the box",
+        "label": "lead term (`高端机电装备制造`) or entry number (`1`)",
+        "text": "entry text without the label; sub-lines of an entry joined with `\\n`",
+        "raw": "the entry as printed, label included", "page_start": "first page", "page_end": "last page",
+    }),
+    "notes.parquet": ("every other piece of text: table notes, figure captions, table titles and unit lines, page furniture, the title page", {
+        "kind": "`note` (注：…), `caption` (figure), `table_title`, `table_unit` (投资单位：万元), `page_number`/`header`/`footer` (furniture), `title`",
+        "node_id": "outline node it sits in", "column_no": "box it belongs to, if any",
+        "table_id": "table it annotates, if any", "order": "reading order among all blocks",
+        "text": "text as printed (notes keep their `注：`/`1.` prefixes)", "page": "page",
+    }),
+    "tables.parquet": ("one row per cell of every table found", {
+        "table_id": "`T1`, `T2`, … in reading order", "page": "page of the cell",
+        "row": "0-based row in the rebuilt grid (tables broken over pages are one grid)",
+        "col": "0-based column", "text": "cell text (wrapped lines joined)",
+        "row_span": "rows the cell spans (merged category labels)", "col_span": "columns it spans (merged values)",
+        "is_header": "header cell", "kind": "`indicator`, `project`, `project_summary` or `other`",
+        "title": "table title (the 专栏 title or the caption)",
+    }),
+    "indicators.parquet": ("one row per indicator of a 主要指标 table", {
+        "table_id": "table", "row_no": "indicator number as printed",
+        "category_no": "number of the category row (一、经济发展 → 1)", "category": "category name (`经济发展`)",
+        "group": "merged row label grouping several indicators (`森林发展`), else null",
+        "name": "indicator name without its unit", "unit": "unit from the name's parentheses or the group label (`%`, `亿元`, `吨`)",
+        "attribute": "`预期性` (expected) or `约束性` (binding)", "page": "page of the row",
+    }),
+    "indicator_values.parquet": ("one row per indicator × measure", {
+        "table_id": "table", "row_no": "indicator number",
+        "measure": "`base`, `target`, `target_growth`, `actual`, `actual_growth`",
+        "year": "year from the header (2015, 2020, 2025); null for growth measures",
+        "raw": "cell text as printed (`7左右`, `[0.7]`, `完成市下达任务`, `—`)",
+        "value": "the number (float) or null for `—`, empty and non-numeric cells",
+        "qualifier": "`左右`, `以内`, `以上`, `≥`, `预计`, `约`, `完成市下达任务` …, else null",
+        "is_cumulative": "true for [bracketed] values (cumulative over the period)",
+        "merged_with": "when the printed cell spans two measures, the other measure",
+    }),
+    "projects.parquet": ("one row per major project (重大建设项目)", {
+        "table_id": "table", "project_no": "project number as printed",
+        "category_no": "一 → 1", "category": "领域 without `（N个大项）`",
+        "subcategory_no": "（一） → 1, null when the category has none", "subcategory": "subcategory name",
+        "name": "project (项目类别) name", "content": "建设内容与规模, wrapped lines joined",
+        "start_year": "start of 建设起止年限", "end_year": "end of 建设起止年限",
+        "total_investment": "项目总投资 (integer, in `unit`)", "invested_before": "invested before the period (到2020年底累计完成投资)",
+        "invested_in_period": "investment in the plan period (“十四五”期间投资)", "unit": "`万元` from 投资单位：万元",
+        "page": "page of the row",
+    }),
+    "project_summary.parquet": ("one row per total / category / subcategory row of the project tables", {
+        "table_id": "table", "level": "`total`, `category`, `subcategory`",
+        "category_no": "category number", "subcategory_no": "subcategory number", "name": "name as printed (`合计` for the total)",
+        "n_items": "`N个大项` as printed (null where not printed)", "total_investment": "项目总投资",
+        "invested_before": "到2020年底累计完成投资", "invested_in_period": "“十四五”期间投资", "page": "page of the row",
+    }),
+    "validation.parquet": ("one row per finding", {
+        "check": "`row_identity` (total − before ≠ in-period), `sum_*` (parent ≠ sum of children), `missing_attribute`, `missing_unit`, `unparsed_cell`, `conservation` (input text not in any record) …",
+        "severity": "`error`, `warning` or `info`", "table_id": "table concerned (null for document-level checks)",
+        "location": "row or page concerned", "message": "human-readable description",
+        "expected": "expected value (as text)", "actual": "printed value (as text)",
+    }),
+    "keywords.parquet": ("one row per outline node × keyword (chapters and sections)", {
+        "node_id": "chapter or section", "level": "node level", "rank": "1 = strongest keyword",
+        "keyword": "term (jieba with the domain dictionary and the plan's own quoted terms)",
+        "weight": "TF-IDF weight against the plan's other nodes", "count": "occurrences in the node",
+    }),
+    "tokens.parquet": ("one row per token occurrence in a paragraph (for search and counting)", {
+        "node_id": "outline node", "para_id": "paragraph", "position": "token index in the paragraph",
+        "token": "the token",
+    }),
+}
+
+
+def example(d: Path, name: str) -> dict | None:
+    try:
+        rows = pq.read_table(d / name).slice(0, 50).to_pylist()
+    except FileNotFoundError:
+        return None
+    if not rows:
+        return None
+    # prefer a row with few nulls
+    return min(rows, key=lambda r: sum(v is None for v in r.values()))
+
+
+def render(d: Path | None) -> str:
+    out = ["# Output schema (contract v1)", "",
+           "Generated by `docs/make_schema.py` from `pipeline/schemas.py`. Every Parquet file has a",
+           "`plan_id` column (dictionary-encoded) and file metadata: `plan_id`, `source_sha256`,",
+           "`pipeline_version`, `schema_version`. Integers are int32 (int64 for amounts), missing values",
+           "are null (never 0), values are float64; dictionary-encoded columns are marked *dict*.", "",
+           "`document.json` holds the same content as one tree: `plan_id`, `title`, `source` (name, sha256,",
+           "kind, encoding, pages), `front_matter` (blocks before the first heading), `outline` (nodes with",
+           "`content` — paragraphs, columns with their items/tables/notes, tables, notes, figure captions —",
+           "and `children`), `tables` (table metadata).", ""]
+    for name, schema in schemas.CONTRACT.items():
+        desc, cols = FILES[name]
+        out += [f"## `{name}`", "", desc + ".", "", "| column | type | meaning |", "|---|---|---|"]
+        out.append("| `plan_id` | string *dict* | plan id (file name or `--plan-id`) |")
+        for f in schema:
+            if f.name == "plan_id":
+                continue
+            t = str(f.type)
+            if t.startswith("dictionary"):
+                t = "string *dict*"
+            out.append(f"| `{f.name}` | {t} | {cols.get(f.name, '')} |")
+        ex = example(d, name) if d else None
+        if ex:
+            out += ["", "Example row:", "", "```json", json.dumps(ex, ensure_ascii=False, indent=1, default=str),
+                    "```"]
+        out.append("")
+    return "\n".join(out)
+
+
+if __name__ == "__main__":
+    print(render(Path(sys.argv[1]) if len(sys.argv) > 1 else None))

@@ -1,0 +1,297 @@
+"""Term layer: domain dictionary + harvested terms, keywords, tokens, CLI queries.
+
+Runs on the real parse of the seed plan (raw/jianghai-14th.txt)."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import jieba
+import pandas as pd
+import pytest
+import regex as re
+
+from pipeline import cjk
+from pipeline.emit import write_outputs
+from pipeline.errors import InputError
+from pipeline.model import Indicator, Project, TableSet
+from pipeline.run import parse
+from pipeline.terms import (
+    build_terms,
+    grep,
+    harvest_terms,
+    item_ids,
+    make_tokenizer,
+    paragraph_ids,
+    print_terms,
+    tokenize,
+)
+from pipeline.terms.keywords import is_keyword_candidate, stopwords
+from pipeline.terms.tokenizer import base_prefix_dict, default_tokenizer
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "raw" / "jianghai-14th.txt"
+
+
+@pytest.fixture(scope="module")
+def seed():
+    return parse(SEED)
+
+
+@pytest.fixture(scope="module")
+def terms(seed):
+    return seed.outputs.rows["keywords.parquet"], seed.outputs.rows["tokens.parquet"]
+
+
+@pytest.fixture(scope="module")
+def quoted_twice() -> set[str]:
+    """Quoted terms occurring at least twice as quoted terms in the raw seed
+    text — computed straight from the file, independently of the pipeline."""
+    flat = cjk.strip_all_space(cjk.normalize_text(SEED.read_text(encoding="utf-8")))
+    counts = Counter(re.findall(r"“([^“”]{2,24})”", flat))
+    return {t for t, n in counts.items() if n >= 2 and not re.search(r"[，。；：、]", t)}
+
+
+def _top(keywords: list[dict], node_id: str, n: int = 10) -> list[str]:
+    return [r["keyword"] for r in sorted(keywords, key=lambda r: r["rank"]) if r["node_id"] == node_id][:n]
+
+
+# --------------------------------------------------------------------------
+# tokenizer
+# --------------------------------------------------------------------------
+
+
+def test_tokenize_keeps_domain_terms_and_drops_whitespace():
+    toks = tokenize("全面融入粤港澳大湾区建设，推动 高质量发展 与碳达峰、\n乡村振兴和“专精特新”企业\t培育")
+    for term in ("粤港澳大湾区", "高质量发展", "碳达峰", "乡村振兴", "专精特新"):
+        assert term in toks
+    assert all(t.strip() for t in toks)
+    assert tokenize("") == [] and tokenize(" \n\u3000 ") == []
+    # artefact spaces between Chinese and digits do not split a term
+    assert "工业4.0" in tokenize("打造“工业 4.0”智能制造示范基地")
+
+
+def test_tokens_reassemble_the_text():
+    text = "到2025年，地区生产总值年均增长6%左右，研发经费投入强度达到4.5%。Made in China 2025"
+    assert "".join(tokenize(text)) == cjk.strip_all_space(text)
+
+
+def test_make_tokenizer_extra_terms_are_single_tokens_and_private():
+    assert "三区并进" not in tokenize("推进江海版三区并进")   # jieba + domain dictionary split it
+    tk = make_tokenizer(["三区并进", "江门高新区（江海区）污水管网一期和二期工程"])
+    assert tokenize("推进江海版三区并进", tk)[-1] == "三区并进"
+    toks = tokenize("开工建设江门高新区（江海区）污水管网一期和二期工程。", tk)
+    assert "江门高新区（江海区）污水管网一期和二期工程" in toks
+    # a plan's terms never leak into other tokenizers
+    assert "三区并进" not in default_tokenizer().terms
+    assert "三区并进" not in make_tokenizer().jieba.FREQ
+    assert tk.jieba is not default_tokenizer().jieba
+
+
+def test_prefix_dictionary_equals_jiebas_own():
+    reference = jieba.Tokenizer()
+    assert base_prefix_dict() == reference.gen_pfdict(reference.get_dict_file())
+
+
+def test_loading_is_silent_and_writes_nothing(tmp_path):
+    home, tmp = tmp_path / "home", tmp_path / "tmp"
+    home.mkdir(0o500)
+    tmp.mkdir()
+    env = dict(os.environ, HOME=str(home), TMPDIR=str(tmp), XDG_CACHE_HOME=str(home / ".cache"))
+    code = "from pipeline.terms import tokenize; print('|'.join(tokenize('构建新发展格局')))"
+    res = subprocess.run([sys.executable, "-c", code], env=env, cwd=tmp_path, capture_output=True,
+                         text=True, timeout=120)
+    assert res.returncode == 0, res.stderr
+    assert res.stderr == ""
+    assert res.stdout.strip() == "构建|新发展格局"
+    assert list(tmp.iterdir()) == [] and list(home.iterdir()) == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["home", "tmp"]
+
+
+# --------------------------------------------------------------------------
+# harvested terms
+# --------------------------------------------------------------------------
+
+
+def test_harvest_includes_every_quoted_term_seen_twice(seed, quoted_twice):
+    harvested = set(harvest_terms(seed.structured, seed.tables))
+    assert {"双区", "侨梦苑", "三区并进", "一区一城两廊六基地", "3+3", "工业4.0"} <= quoted_twice
+    assert quoted_twice <= harvested, quoted_twice - harvested
+    # a bare number is not a term, a phrase quoted once and never repeated is not harvested
+    assert "12345" not in harvested and "拿地即开工" not in harvested
+
+
+def test_quoted_terms_come_out_as_single_tokens(seed, quoted_twice):
+    tk = make_tokenizer(harvest_terms(seed.structured, seed.tables))
+    seen: Counter[str] = Counter()
+    for b in seed.structured.blocks:
+        if b.kind not in ("paragraph", "column_item", "heading"):
+            continue
+        toks = tokenize(b.text, tk)
+        joined = "\x00".join(toks)
+        for m in re.finditer(r"“([^“”]+)”", cjk.strip_all_space(b.text)):
+            if m.group(1) in quoted_twice:
+                assert f"“\x00{m.group(1)}\x00”" in joined, (m.group(1), toks)
+                seen[m.group(1)] += 1
+    assert set(seen) == quoted_twice
+
+
+def test_column_lead_terms_and_table_names_are_harvested(seed):
+    labels = {b.item_label for b in seed.structured.blocks if b.kind == "column_item" and b.item_label}
+    named = {x for x in labels if not x.isdigit()}
+    assert {"新材料", "外海街道", "养老服务"} <= named
+    ts = TableSet(
+        indicators=[Indicator("T1", 1, "经济发展", None, "每万人口高价值发明专利拥有量", "件", "预期性", 10)],
+        projects=[Project("T2", 1, 1, "交通", None, None, "江海区碧道建设工程（二期）", None, 2021, 2025,
+                          1000, 0, 1000, "万元", 90)])
+    harvested = harvest_terms(seed.structured, ts)
+    assert named <= set(harvested)
+    assert {"每万人口高价值发明专利拥有量", "江海区碧道建设工程（二期）"} <= set(harvested)
+    assert not any(t.isdigit() for t in harvested)
+    tk = make_tokenizer(harvested)
+    assert "江海区碧道建设工程（二期）" in tokenize("推进江海区碧道建设工程（二期）建设", tk)
+
+
+# --------------------------------------------------------------------------
+# keywords
+# --------------------------------------------------------------------------
+
+
+def test_topic_chapters_have_topical_keywords(terms):
+    keywords, _ = terms
+    innovation = _top(keywords, "C3")
+    ecology = _top(keywords, "C12")
+    assert {"创新", "人才", "科技", "知识产权"} <= set(innovation), innovation
+    assert {"绿色", "污染", "生态"} <= set(ecology), ecology
+
+
+def test_keyword_rows_are_well_formed(seed, terms):
+    keywords, _ = terms
+    nodes = {n.node_id: n for n in seed.structured.nodes}
+    targets = {n.node_id for n in nodes.values() if n.kind in ("chapter", "section")}
+    assert {r["node_id"] for r in keywords} == targets
+    stop = stopwords()
+    for nid in targets:
+        rows = [r for r in keywords if r["node_id"] == nid]
+        assert [r["rank"] for r in rows] == list(range(1, len(rows) + 1))
+        assert all(r["level"] == nodes[nid].level for r in rows)
+        weights = [r["weight"] for r in rows]
+        assert weights == sorted(weights, reverse=True) and weights[-1] > 0
+    for r in keywords:
+        assert r["keyword"] not in stop and is_keyword_candidate(r["keyword"])
+        assert not re.fullmatch(r"[\d.%]+", r["keyword"])
+    assert not {"推进", "加强", "完善", "发展", "建设", "提升", "推动"} & {r["keyword"] for r in keywords}
+
+
+def test_keyword_counts_match_the_text(seed, terms):
+    keywords, tokens = terms
+    nodes = {n.node_id: n for n in seed.structured.nodes}
+    tk = make_tokenizer(harvest_terms(seed.structured, seed.tables))
+
+    def under(nid: str | None, root: str) -> bool:
+        while nid:
+            if nid == root:
+                return True
+            nid = nodes[nid].parent_id
+        return False
+
+    by_para = Counter()
+    for t in tokens:
+        by_para[(t["node_id"], t["token"])] += 1
+    for row in [r for r in keywords if r["node_id"] in ("C3", "C12") and r["rank"] <= 5]:
+        body = sum(n for (nid, tok), n in by_para.items() if tok == row["keyword"] and under(nid, row["node_id"]))
+        titles = sum(tokenize(n.title, tk).count(row["keyword"]) for n in nodes.values()
+                     if under(n.node_id, row["node_id"]))
+        col_titles = sum(tokenize(b.text, tk).count(row["keyword"]) for b in seed.structured.blocks
+                         if b.kind == "column_title" and under(b.node_id, row["node_id"]))
+        assert row["count"] == body + titles + col_titles, row
+
+
+# --------------------------------------------------------------------------
+# tokens
+# --------------------------------------------------------------------------
+
+
+def test_token_rows_follow_emit_paragraph_ids(seed, terms):
+    _, tokens = terms
+    paras = seed.outputs.rows["paragraphs.parquet"]
+    items = seed.outputs.rows["column_items.parquet"]
+    emitted = {p["para_id"] for p in paras}
+    blocks = seed.structured.blocks
+    assert set(paragraph_ids(blocks).values()) == emitted
+    iids = item_ids(blocks)
+    assert len(iids) == len(items)
+    assert {(int(i.split("#col")[1].split("#i")[0]), int(i.rsplit("#i", 1)[1])) for i in iids.values()} == \
+        {(r["column_no"], r["item_no"]) for r in items}
+    by_pid: dict[str, list[dict]] = {}
+    for t in tokens:
+        by_pid.setdefault(t["para_id"], []).append(t)
+    assert set(by_pid) == emitted | set(iids.values())
+    text_of = {p["para_id"]: p["text"] for p in paras}
+    text_of.update({iids[b.block_id]: b.text for b in blocks if b.block_id in iids})
+    node_of = {p["para_id"]: p["node_id"] for p in paras}
+    for pid, rows in by_pid.items():
+        assert [r["position"] for r in rows] == list(range(len(rows)))
+        assert "".join(r["token"] for r in rows) == cjk.strip_all_space(text_of[pid])
+        assert all(r["token"].strip() == r["token"] and r["token"] for r in rows)
+        if pid in node_of:
+            assert {r["node_id"] for r in rows} == {node_of[pid]}
+
+
+def test_build_terms_is_deterministic(seed, terms):
+    again = build_terms(seed.structured, seed.tables)
+    assert again["keywords"] == terms[0]
+    assert again["tokens"] == terms[1]
+
+
+# --------------------------------------------------------------------------
+# CLI queries over the written outputs
+# --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def out_dir(seed, tmp_path_factory):
+    d = tmp_path_factory.mktemp("out") / seed.plan_id
+    write_outputs(d, seed.outputs, seed.extracted.source.sha256)
+    return d
+
+
+def test_print_terms_table(seed, terms, out_dir):
+    buf = io.StringIO()
+    print_terms(out_dir, top=5, file=buf)
+    lines = buf.getvalue().splitlines()
+    chapters = [n for n in seed.structured.nodes if n.kind == "chapter"]
+    assert len(lines) == 1 + len(chapters)
+    row3 = next(line for line in lines if line.startswith("第三章"))
+    assert row3.endswith("  ".join(_top(terms[0], "C3", 5)))
+    assert "人才" in row3 and "创新" in row3
+
+
+def test_grep_lists_paragraphs_with_paths(out_dir):
+    paras = pd.read_parquet(out_dir / "paragraphs.parquet")
+    items = pd.read_parquet(out_dir / "column_items.parquet")
+    expected = sum("侨梦苑" in cjk.strip_all_space(t) for t in list(paras.text) + list(items.raw))
+    buf = io.StringIO()
+    n = grep(out_dir, "侨梦苑", file=buf)
+    assert n == expected > 0
+    text = buf.getvalue()
+    assert "第五章" in text and "第三节 着力做实江门“侨梦苑”核心区" in text
+    assert "C5.S3#p1" in text
+    assert grep(out_dir, "这个词不存在", file=io.StringIO()) == 0
+    with pytest.raises(InputError):
+        grep(out_dir.parent / "missing", "侨梦苑", file=io.StringIO())
+
+
+def test_output_tokenizer_has_the_plans_terms(seed, out_dir):
+    from pipeline.terms import output_terms, output_tokenizer
+
+    harvested = harvest_terms(seed.structured, seed.tables)
+    assert set(output_terms(out_dir)) == set(harvested)
+    tk = output_tokenizer(out_dir)
+    assert tk.terms == make_tokenizer(harvested).terms
+    assert tokenize("推进江海版“三区并进”", tk)[-2] == "三区并进"
