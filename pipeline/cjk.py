@@ -310,3 +310,182 @@ QUALIFIER_PHRASES = ("完成市下达任务", "完成省下达任务", "完成�
 UNITS = ("%", "‰", "亿元", "万元", "元", "万人", "人", "万吨标准煤", "万吨", "吨", "件", "家",
          "个", "岁", "年", "亩", "公里", "平方公里", "万平方米", "平方米", "万立方米", "立方米",
          "位", "张", "辆", "千瓦", "万千瓦", "千伏", "天", "小时", "微克/立方米", "人/万人")
+
+
+# --------------------------------------------------------------------------
+# Table cells (tables stage): header words, cell types, value parsing
+# --------------------------------------------------------------------------
+
+#: Printed marks of an empty/not-applicable table cell (a null value, never 0).
+NULL_MARKS = ("—", "——", "－", "-", "–", "/", "／", "…", "……", "无")
+#: Words that lead into the number they qualify, so a space after them is an
+#: extraction artefact inside one cell (``预计 99.8``, ``控制在 3.0``,
+#: ``比 2010年``, ``到 2020 年底``).
+NUMBER_LEADS = QUALIFIER_PREFIXES + ("比", "到", "至", "截至", "截止", "达", "累计", "下降", "增长")
+#: Measure words and units that follow a number inside one cell (``32 个大项``,
+#: ``2020 年底``, ``4 个特色小镇``).
+MEASURE_WORDS = ("年", "个", "项", "万", "亿", "元", "家", "件", "人", "岁", "亩", "吨", "所", "座",
+                 "条", "处", "月", "日", "倍", "公里", "米", "平方", "立方", "千", "百", "户", "套",
+                 "张", "位", "辆", "次", "天", "小时", "期")
+#: Labels of total rows in project tables.
+TOTAL_LABELS = ("合计", "总计", "小计")
+
+_CN_NUM = r"[一二三四五六七八九十]+"
+_NUM_BODY = r"[-+−－]?\d+(?:,\d{3})*(?:\.\d+)?"
+_QPRE = "|".join(re.escape(x) for x in sorted(QUALIFIER_PREFIXES, key=len, reverse=True))
+_QSUF = "|".join(re.escape(x) for x in sorted(set(QUALIFIER_SUFFIXES), key=len, reverse=True))
+
+#: A value cell holding one number: optional qualifier prefix, optional
+#: [brackets] (cumulative value), optional %/‰, optional qualifier suffix.
+QUALIFIED_NUMBER = re.compile(
+    rf"^(?P<pre>{_QPRE})?\s*(?P<open>[\[［【〔])?\s*(?P<num>{_NUM_BODY})\s*(?P<pct>%|‰|％)?\s*"
+    rf"(?P<close>[\]］】〕])?\s*(?P<pct2>%|‰|％)?\s*(?P<suf>{_QSUF})?$")
+#: A year range cell (建设起止年限): ``2019-2025``, ``2021—2025``, ``2020～2025年``.
+YEAR_RANGE = re.compile(r"^(\d{4})\s*(?:年)?\s*[-—–~～至－]\s*(\d{4})\s*年?$")
+#: A count cell (``32个大项``) and a count inside a category name (``（3个大项）``).
+COUNT_CELL = re.compile(r"^(\d+)\s*个\s*(?:大项|项目|子项|项)$")
+COUNT_IN_NAME = re.compile(r"\s*[（(]\s*(?:共\s*)?(\d+)\s*个\s*(?:大项|项目|子项|项)\s*[）)]\s*$")
+#: A unit in parentheses at the end of an indicator name (``（亿元）``, ``（%）``).
+TRAILING_PAREN = re.compile(r"[（(]([^（）()]{1,12})[）)]\s*$")
+
+#: Row labels at the start of a table row: total, category 一/一、, subcategory
+#: （一）, item 1 / 1. / 1、 (a dot followed by a digit is a decimal, not a label).
+ROW_LABEL_TOTAL = re.compile(rf"^({'|'.join(TOTAL_LABELS)})(?=\s|\d|$)")
+ROW_LABEL_SUB = re.compile(rf"^[（(]\s*({_CN_NUM})\s*[）)]\s*")
+ROW_LABEL_CAT = re.compile(rf"^({_CN_NUM})(?:\s*[、，,．.](?![\d])\s*|\s+)")
+ROW_LABEL_ITEM = re.compile(r"^(\d{1,3})(?:\s*[.．、](?!\d)\s*|\s+)")
+
+#: Header vocabulary: a header fragment that starts a new header cell (a
+#: fragment alone on its line that does not match continues the cell above:
+#: ``五年年均`` + ``增长``, ``年均增长`` + ``[累计]``, ``“十四五”`` + ``期间投资``).
+HEADER_CELL_START = re.compile(
+    r"^(?:序号|编号|指标|属性|项目|建设|总投资|计划|备注|单位|类别|领域|名称|基期|目标|规划|实际|年均|五年|"
+    r"到|截至|截止|“|\"|\d{4}\s*年)")
+#: Header text that marks a leaf column (not a group spanning sub-columns).
+HEADER_LEAF = re.compile(r"(?:\d{4}\s*年|序号|编号|^指标$|属性|项目类别|项目名称|名称|内容|规模|投资|年限|起止|备注|单位)")
+
+#: Column roles from header text, tried in this order.
+HEADER_ROLES: tuple[tuple[str, re.Pattern], ...] = (
+    ("seq", re.compile(r"^(?:序号|编号)$")),
+    ("attribute", re.compile(r"属性")),
+    ("amount_total", re.compile(r"总投资")),
+    ("amount_before", re.compile(r"(?:累计完成|已完成|\d{4}\s*年\s*底|以前|之前)")),
+    ("amount_period", re.compile(r"(?:期间投资|期间计划|计划投资|“十[一二三四五六七八九]五”.*投资|年度投资)")),
+    ("years", re.compile(r"(?:起止|年限|建设期|建设年限)")),
+    ("content", re.compile(r"(?:内容|规模)")),
+    ("name", re.compile(r"(?:指标|项目类别|项目名称|名称|类别|领域)")),
+    ("remark", re.compile(r"备注")),
+)
+#: Indicator measures from the header path of a value column.
+MEASURE_GROWTH = re.compile(r"(?:增长|增速|累计\]|\[累计|年均)")
+MEASURE_BASE = re.compile(r"(?:基期|基数|现状)")
+MEASURE_TARGET = re.compile(r"(?:目标|规划|预期)")
+MEASURE_ACTUAL = re.compile(r"(?:实际|完成情况|完成值)")
+YEAR_IN_HEADER = re.compile(r"(\d{4})\s*年")
+
+
+@dataclass(frozen=True, slots=True)
+class CellValue:
+    """A parsed value cell of an indicator table."""
+
+    value: float | None
+    qualifier: str | None
+    is_cumulative: bool
+    parsed: bool          # False: text that is neither a number, a null mark nor a phrase
+
+
+def is_null_mark(text: str) -> bool:
+    """True for a printed null cell (``—``, ``-``, ``/``) or an empty cell."""
+    t = strip_all_space(text or "")
+    return t == "" or t in NULL_MARKS
+
+
+def parse_cell_value(text: str | None) -> CellValue:
+    """Parse an indicator value cell: number (negative, decimal, full-width),
+    qualifier (prefix, suffix or a whole phrase such as 完成市下达任务; a
+    suffix wins over a prefix: ``控制在3.0以内`` → 以内), [brackets] →
+    cumulative.  ``—`` and empty cells are null values."""
+    t = strip_all_space(normalize_text(text or ""))
+    if is_null_mark(t):
+        return CellValue(None, None, False, True)
+    if t in QUALIFIER_PHRASES:
+        return CellValue(None, t, False, True)
+    m = QUALIFIED_NUMBER.match(t)
+    if m:
+        num = m.group("num").replace(",", "").replace("−", "-").replace("－", "-")
+        qual = m.group("suf") or m.group("pre")
+        cum = bool(m.group("open") and m.group("close"))
+        return CellValue(float(num), qual, cum, True)
+    return CellValue(None, None, False, False)
+
+
+def cell_type(text: str) -> str:
+    """Type of a table cell text: ``attr`` (预期性/约束性), ``null`` (—),
+    ``yrange`` (2019-2025), ``count`` (32个大项), ``num`` (a number with
+    qualifiers/brackets), ``phrase`` (完成市下达任务) or ``text``."""
+    t = strip_all_space(text)
+    if t in ATTRIBUTES:
+        return "attr"
+    if is_null_mark(t):
+        return "null"
+    if YEAR_RANGE.match(t):
+        return "yrange"
+    if COUNT_CELL.match(t):
+        return "count"
+    if t in QUALIFIER_PHRASES:
+        return "phrase"
+    if QUALIFIED_NUMBER.match(t):
+        return "num"
+    return "text"
+
+
+def split_unit(name: str) -> tuple[str, str | None]:
+    """Indicator name → (name, unit) when it ends with a unit in parentheses:
+    ``地区生产总值（亿元）`` → (地区生产总值, 亿元).  Inner parentheses
+    (``（R&D）``, ``（PM2.5）``) and non-unit endings are kept."""
+    m = TRAILING_PAREN.search(name)
+    if m:
+        u = strip_all_space(m.group(1))
+        if u in UNITS or u in ("‰", "％") or re.fullmatch(r"[万亿千百]?[\p{Han}/·]{0,6}", u) and \
+                any(u.endswith(x) for x in UNITS if x not in ("%",)):
+            return name[:m.start()].rstrip(), "%" if u == "％" else u
+    return name, None
+
+
+def row_label(text: str) -> tuple[str, int | None, str, str] | None:
+    """Row label at the start of a table line → (kind, number, label, rest);
+    kind is ``total`` (合计), ``cat`` (一 / 一、), ``sub`` (（一）) or ``item``
+    (1 / 1. / 1、)."""
+    t = text.strip()
+    m = ROW_LABEL_TOTAL.match(t)
+    if m:
+        return "total", None, m.group(1), t[m.end():].strip()
+    m = ROW_LABEL_SUB.match(t)
+    if m:
+        return "sub", parse_number(m.group(1)), m.group(0).strip(), t[m.end():].strip()
+    m = ROW_LABEL_CAT.match(t)
+    if m and t[m.end():].strip():
+        return "cat", parse_number(m.group(1)), m.group(0).strip(), t[m.end():].strip()
+    m = ROW_LABEL_ITEM.match(t)
+    if m and t[m.end():].strip():
+        return "item", int(m.group(1)), m.group(0).strip(), t[m.end():].strip()
+    return None
+
+
+def header_role(text: str) -> str | None:
+    """Role of a table column from its header text (see :data:`HEADER_ROLES`)."""
+    t = strip_all_space(text)
+    for role, rx in HEADER_ROLES:
+        if rx.search(t):
+            return role
+    return None
+
+
+# --------------------------------------------------------------------------
+# Term harvesting
+# --------------------------------------------------------------------------
+
+#: A quoted term: “双区”, “侨梦苑”.
+QUOTED_TERM = re.compile(r"“([^“”\n]{1,40})”")
+#: Tokens that are only a number or a count (3, 2025年, 十大, 5个).
+NUMERIC_TOKEN = re.compile(r"^[零〇一二两三四五六七八九十百千万亿\d.,%‰+\-—]+[个项家年月日号大条座批次倍类种是期级届轮点]?$")
