@@ -321,7 +321,8 @@ NULL_MARKS = ("—", "——", "－", "-", "–", "/", "／", "…", "……", "
 #: Words that lead into the number they qualify, so a space after them is an
 #: extraction artefact inside one cell (``预计 99.8``, ``控制在 3.0``,
 #: ``比 2010年``, ``到 2020 年底``).
-NUMBER_LEADS = QUALIFIER_PREFIXES + ("比", "到", "至", "截至", "截止", "达", "累计", "下降", "增长")
+#: (Not 增长/下降: an indicator name may end with them, ``地区生产总值增长 7左右``.)
+NUMBER_LEADS = QUALIFIER_PREFIXES + ("比", "到", "至", "截至", "截止")
 #: Measure words and units that follow a number inside one cell (``32 个大项``,
 #: ``2020 年底``, ``4 个特色小镇``).
 MEASURE_WORDS = ("年", "个", "项", "万", "亿", "元", "家", "件", "人", "岁", "亩", "吨", "所", "座",

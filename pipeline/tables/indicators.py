@@ -1,0 +1,164 @@
+"""Indicator tables (主要指标表) → tidy :class:`Indicator` and
+:class:`IndicatorValue` records.
+
+A table is an indicator table by its header vocabulary (指标 / 属性 / 基期 /
+目标值 / 年均增长 / 20XX年), not by its title.  Each value column gets a
+measure from the header path above it:
+
+* 基期 → ``base``; a year column under 规划/目标 → ``target``, under 实际/完成
+  → ``actual``; 增长/年均/[累计] → ``target_growth`` or ``actual_growth``;
+* plain year columns (2020年, 2025年) with no such words: the earliest year is
+  the ``base`` (the current value), later years are ``target``.
+
+Works on the :class:`~pipeline.tables.base.Grid` conventions, so the text,
+ruled-PDF and three-line paths share it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .. import cjk
+from ..model import Finding, Indicator, IndicatorValue, TableCell
+from .base import Grid, column_roles, join_cell
+
+
+@dataclass(slots=True)
+class Measure:
+    col: int
+    measure: str
+    year: int | None
+
+
+def value_measures(grid: Grid, roles: list[str | None]) -> list[Measure]:
+    """Measure and year of every value column, from the header texts."""
+    texts = grid.header_texts()
+    out: list[Measure] = []
+    for k, role in enumerate(roles):
+        if role != "value":
+            continue
+        ts = texts[k]
+        joined = cjk.strip_all_space("".join(ts))
+        leaf = cjk.strip_all_space(ts[-1]) if ts else ""
+        group = cjk.strip_all_space("".join(ts[:-1]))
+        years = cjk.YEAR_IN_HEADER.findall(leaf) or cjk.YEAR_IN_HEADER.findall(joined)
+        year = int(years[-1]) if years else None
+        if cjk.MEASURE_BASE.search(joined):
+            m = "base"
+        elif cjk.MEASURE_GROWTH.search(leaf):
+            m = "actual_growth" if cjk.MEASURE_ACTUAL.search(group) else "target_growth"
+            year = None
+        elif cjk.MEASURE_ACTUAL.search(joined):
+            m = "actual"
+        elif cjk.MEASURE_TARGET.search(joined):
+            m = "target"
+        elif year is not None:
+            m = "year"
+        else:
+            continue
+        out.append(Measure(k, m, year))
+    plain = [x for x in out if x.measure == "year"]
+    if plain:
+        has_base = any(x.measure == "base" for x in out)
+        first = min(x.year for x in plain)
+        for x in plain:
+            x.measure = "base" if (x.year == first and not has_base and len(plain) > 1) else "target"
+    return out
+
+
+def is_indicator_table(grid: Grid, roles: list[str | None] | None = None) -> bool:
+    """Header vocabulary of an indicator table: a 指标 name column and value
+    columns with years/基期/目标/增长, or a 属性 column."""
+    roles = roles if roles is not None else column_roles(grid)
+    if any(r and r.startswith("amount") for r in roles):
+        return False
+    has_values = bool(value_measures(grid, roles))
+    return has_values and ("name" in roles or "attribute" in roles)
+
+
+def _no_and_name(text: str) -> tuple[int | None, str]:
+    lab = cjk.row_label(text)
+    if lab and lab[0] == "item":
+        return lab[1], lab[3]
+    return None, text
+
+
+def extract(grid: Grid, page_of: dict[int, int] | None = None) -> tuple[list[Indicator], list[IndicatorValue],
+                                                                        list[Finding]]:
+    """Indicator rows and their values from an indicator table's grid."""
+    roles = column_roles(grid)
+    measures = value_measures(grid, roles)
+    by_col = {m.col: m for m in measures}
+    cov = grid.covering()
+    name_col = roles.index("name") if "name" in roles else None
+    if name_col is None:
+        name_col = next(k for k, r in enumerate(roles) if r not in ("seq", "group"))
+    group_col = roles.index("group") if "group" in roles else None
+    seq_col = roles.index("seq") if "seq" in roles else None
+    attr_col = roles.index("attribute") if "attribute" in roles else None
+    inds: list[Indicator] = []
+    vals: list[IndicatorValue] = []
+    findings: list[Finding] = []
+    category = None
+    category_no = None
+    counter = 0
+    for r in range(grid.n_header, grid.n_rows):
+        starts = [c for c in grid.cells if c.row == r]
+        if len(starts) == 1 and starts[0].col_span >= grid.n_cols - (1 if starts[0].col else 0) \
+                and starts[0].col <= name_col:
+            text = cjk.clean_spaces(starts[0].text)
+            lab = cjk.row_label(text)
+            if lab and lab[0] in ("cat", "sub"):
+                category_no, category = lab[1], lab[3]
+            else:
+                category_no, category = None, text
+            continue
+        name_cell = cov.get((r, name_col))
+        if name_cell is None or name_cell.row != r or not name_cell.text.strip():
+            continue
+        group = None
+        if group_col is not None:
+            g = cov.get((r, group_col))
+            if g is not None and g.col == group_col and g.col_span == 1 and g is not name_cell:
+                group = join_cell([g.text])
+        no, name = _no_and_name(cjk.clean_spaces(name_cell.text))
+        if seq_col is not None and (s := cov.get((r, seq_col))) is not None and s is not name_cell:
+            no = cjk.parse_number(cjk.strip_all_space(s.text).rstrip(".．、")) or no
+        counter += 1
+        row_no = no if no is not None else counter
+        name, unit = cjk.split_unit(name)
+        if unit is None and group:
+            unit = cjk.split_unit(group)[1]
+        attr = None
+        if attr_col is not None and (a := cov.get((r, attr_col))) is not None:
+            t = cjk.strip_all_space(a.text)
+            attr = t if t in cjk.ATTRIBUTES else None
+        inds.append(Indicator(grid.table_id, row_no, category, group, name, unit, attr, name_cell.page,
+                              category_no))
+        for m in measures:
+            cell = cov.get((r, m.col))
+            raw, merged = _raw_of(cell, m, by_col, r)
+            cv = cjk.parse_cell_value(raw)
+            if raw is not None and not cv.parsed:
+                findings.append(Finding("unparsed_cell", "info", grid.table_id,
+                                        f"row {row_no} {m.measure}{'' if m.year is None else ' ' + str(m.year)}",
+                                        f"indicator {name}: value cell is text, not a number", actual=raw))
+            vals.append(IndicatorValue(grid.table_id, row_no, m.measure, m.year, raw, cv.value, cv.qualifier,
+                                       cv.is_cumulative, merged))
+    return inds, vals, findings
+
+
+def _raw_of(cell: TableCell | None, m: Measure, by_col: dict[int, Measure], r: int) -> tuple[str | None, str | None]:
+    """Raw text of a value cell for measure ``m`` and the measure(s) a merged
+    cell shares: the first column of a merged cell carries the text and names
+    the other measures in ``merged_with``; the covered measures have no text
+    and name the measure that holds it."""
+    if cell is None:
+        return None, None
+    text = cjk.clean_spaces(cell.text) or None
+    others = [by_col[k].measure for k in range(cell.col, cell.col + cell.col_span) if k in by_col and k != m.col]
+    if cell.col == m.col:
+        return text, ("+".join(others) or None)
+    if cell.col in by_col:
+        return None, by_col[cell.col].measure
+    return text, None
