@@ -66,7 +66,7 @@ FILES = {
     }),
     "tables.parquet": ("one row per cell of every table found", {
         "table_id": "`T1`, `T2`, … in reading order", "page": "page of the cell",
-        "row": "0-based row in the rebuilt grid (tables broken over pages are one grid)",
+        "row": "0-based row in the rebuilt grid (tables broken over pages are one grid). Negative rows keep text that is not part of the grid so nothing is lost: row `-1-r` is a repeated copy of header row `r` printed again on a continuation page (filter `row >= 0` for the grid); row `-1000` holds text no cell could take (with a warning in validation.parquet)",
         "col": "0-based column", "text": "cell text (wrapped lines joined)",
         "row_span": "rows the cell spans (merged category labels)", "col_span": "columns it spans (merged values)",
         "is_header": "header cell", "kind": "`indicator`, `project`, `project_summary` or `other`",
@@ -87,7 +87,7 @@ FILES = {
         "value": "the number (float) or null for `—`, empty and non-numeric cells",
         "qualifier": "`左右`, `以内`, `以上`, `≥`, `预计`, `约`, `完成市下达任务` …, else null",
         "is_cumulative": "true for [bracketed] values (cumulative over the period)",
-        "merged_with": "when the printed cell spans two measures, the other measure",
+        "merged_with": "when one printed cell spans two measures (`完成市下达任务` over target and growth): on the measure holding the text, the other measure; on the covered measure (whose `raw` is null), the measure holding the text",
     }),
     "projects.parquet": ("one row per major project (重大建设项目)", {
         "table_id": "table", "project_no": "project number as printed",
@@ -112,12 +112,12 @@ FILES = {
         "expected": "expected value (as text)", "actual": "printed value (as text)",
     }),
     "keywords.parquet": ("one row per outline node × keyword (chapters and sections)", {
-        "node_id": "chapter or section", "level": "node level", "rank": "1 = strongest keyword",
+        "node_id": "part, chapter or section (each kind is its own TF-IDF collection)", "level": "node level", "rank": "1 = strongest keyword",
         "keyword": "term (jieba with the domain dictionary and the plan's own quoted terms)",
         "weight": "TF-IDF weight against the plan's other nodes", "count": "occurrences in the node",
     }),
     "tokens.parquet": ("one row per token occurrence in a paragraph (for search and counting)", {
-        "node_id": "outline node", "para_id": "paragraph", "position": "token index in the paragraph",
+        "node_id": "outline node", "para_id": "paragraph id as in paragraphs.parquet, or `<node_id>#col<n>#i<k>` for the k-th entry of a 专栏 (item_no in column_items.parquet)", "position": "token index in the paragraph",
         "token": "the token",
     }),
 }
