@@ -8,10 +8,10 @@ fails with an InputError (never any other exception).
 
 from __future__ import annotations
 
+from conftest import SEED_TXT
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from conftest import SEED_TXT
 from pipeline import cjk
 from pipeline.errors import InputError
 from pipeline.extract.text import text_to_lines
