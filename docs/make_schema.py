@@ -123,6 +123,20 @@ FILES = {
 }
 
 
+DIFF_COLUMNS = {
+    "level": "`chapter` / `section` / `paragraph` / `column` / `indicator` / `project` (parts and annexes report as `chapter`, deeper headings as `section`, 专栏 entries as `column`, summary rows as `project` with `detail.summary`)",
+    "change": "`added` / `removed` / `modified` / `moved` / `renamed`",
+    "a_ref": "id in version A: node_id, para_id, `专栏N`, `专栏N#k`, `table_id#row_no`, `table_id#project_no`, `table_id#level:name`; null if added",
+    "b_ref": "id in version B; null if removed",
+    "a_path": "where the item sits in A (outline path)", "b_path": "where it sits in B",
+    "a_text": "text in A (title for renamed nodes, paragraph text, row summary)", "b_text": "text in B",
+    "similarity": "0..1 similarity of the A and B item (null when one side is missing)",
+    "detail": "JSON: `ops` = word-level edit ops `[[\"=\", text], [\"-\", text], [\"+\", text]]` for texts (jieba tokens with the domain dictionary); `fields` = `[{field, a, b}]` for table rows and renamed/moved nodes; `from`/`to`, `split_from`/`merged_into`, `kind`",
+    "chapter": "chapter the change belongs to (as printed in B, or in A when removed); null for table rows",
+    "seq": "0-based row number: document order of B, then indicators, then projects",
+}
+
+
 def example(d: Path, name: str) -> dict | None:
     try:
         rows = pq.read_table(d / name).slice(0, 50).to_pylist()
@@ -160,6 +174,17 @@ def render(d: Path | None) -> str:
             out += ["", "Example row:", "", "```json", json.dumps(ex, ensure_ascii=False, indent=1, default=str),
                     "```"]
         out.append("")
+    from pipeline.diff import CHANGES_SCHEMA
+
+    out += ["## `diffs/<a>__<b>/changes.parquet`", "",
+            "One row per change between version A and version B (`python -m pipeline diff`). File metadata",
+            "carries `plan_a` and `plan_b`. Next to it, `report.html` is a self-contained page (summary, chapter",
+            "navigation, changed paragraphs with insertions and deletions highlighted).", "",
+            "| column | type | meaning |", "|---|---|---|"]
+    for f in CHANGES_SCHEMA:
+        t = "string *dict*" if str(f.type).startswith("dictionary") else str(f.type)
+        out.append(f"| `{f.name}` | {t} | {DIFF_COLUMNS.get(f.name, '')} |")
+    out.append("")
     return "\n".join(out)
 
 

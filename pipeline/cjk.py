@@ -490,3 +490,5 @@ def header_role(text: str) -> str | None:
 QUOTED_TERM = re.compile(r"“([^“”\n]{1,40})”")
 #: Tokens that are only a number or a count (3, 2025年, 十大, 5个).
 NUMERIC_TOKEN = re.compile(r"^[零〇一二两三四五六七八九十百千万亿\d.,%‰+\-—]+[个项家年月日号大条座批次倍类种是期级届轮点]?$")
+#: A label that is only numbering (``1``, ``（二）``, ``3.``), not a lead term.
+NUMERIC_LABEL = re.compile(r"^[\d一二三四五六七八九十（）()、.．]+$")

@@ -47,3 +47,12 @@ def test_schema_doc_covers_every_column():
         assert name in sections, name
         for f in schema:
             assert re.search(rf"\| `{f.name}` \| [^|]+ \| \S", sections[name]), (name, f.name)
+
+
+def test_schema_doc_covers_diff_changes():
+    from pipeline.diff import CHANGES_SCHEMA
+
+    doc = (ROOT / "docs" / "schema.md").read_text(encoding="utf-8")
+    part = doc.split("changes.parquet`", 1)[1]
+    for f in CHANGES_SCHEMA:
+        assert re.search(rf"\| `{f.name}` \| [^|]+ \| \S", part), f.name

@@ -1,0 +1,101 @@
+"""Read one parsed plan (``output/<plan_id>/``) into plain records for the
+diff, or parse an input file first."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+from ..errors import InputError
+
+#: Contract files the diff reads (a missing optional file reads as empty).
+REQUIRED = ("sections.parquet", "paragraphs.parquet")
+OPTIONAL = ("columns.parquet", "column_items.parquet", "indicators.parquet", "indicator_values.parquet",
+            "projects.parquet", "project_summary.parquet", "tables.parquet")
+
+
+@dataclass(slots=True)
+class PlanData:
+    """A parsed plan as rows (dicts keyed by contract column)."""
+
+    plan_id: str
+    sha256: str | None
+    sections: list[dict]
+    paragraphs: list[dict]
+    columns: list[dict] = field(default_factory=list)
+    column_items: list[dict] = field(default_factory=list)
+    indicators: list[dict] = field(default_factory=list)
+    indicator_values: list[dict] = field(default_factory=list)
+    projects: list[dict] = field(default_factory=list)
+    project_summary: list[dict] = field(default_factory=list)
+    tables: list[dict] = field(default_factory=list)
+    title: str | None = None
+
+
+def _rows(path: Path) -> list[dict]:
+    if not path.exists():
+        return []
+    t = pq.read_table(path)
+    return t.drop_columns([c for c in ("plan_id",) if c in t.column_names]).to_pylist()
+
+
+def is_output_dir(path: str | Path) -> bool:
+    """True if ``path`` is a parsed plan directory (has the contract files)."""
+    p = Path(path)
+    return p.is_dir() and all((p / n).exists() for n in REQUIRED)
+
+
+def load_plan(out_dir: str | Path) -> PlanData:
+    """Read the contract files of one parsed plan."""
+    d = Path(out_dir)
+    if not is_output_dir(d):
+        raise InputError(f"not a parsed plan directory (no {REQUIRED[0]})", str(d))
+    meta = pq.read_metadata(d / "sections.parquet").metadata or {}
+    plan_id = meta.get(b"plan_id", d.name.encode()).decode()
+    sha = meta.get(b"source_sha256", b"").decode() or None
+    title = None
+    doc = d / "document.json"
+    if doc.exists():
+        with open(doc, encoding="utf-8") as fh:
+            title = json.load(fh).get("title")
+    rows = {n: _rows(d / n) for n in REQUIRED + OPTIONAL}
+    tables = rows["tables.parquet"]
+    # one row per table is enough (table kind and title); drop the cells
+    seen: dict[str, dict] = {}
+    for c in tables:
+        seen.setdefault(c["table_id"], {"table_id": c["table_id"], "kind": c.get("kind"), "title": c.get("title")})
+    return PlanData(plan_id=plan_id, sha256=sha, sections=rows["sections.parquet"],
+                    paragraphs=rows["paragraphs.parquet"], columns=rows["columns.parquet"],
+                    column_items=rows["column_items.parquet"], indicators=rows["indicators.parquet"],
+                    indicator_values=rows["indicator_values.parquet"], projects=rows["projects.parquet"],
+                    project_summary=rows["project_summary.parquet"], tables=list(seen.values()), title=title)
+
+
+def parse_to_dir(path: str | Path, root: str | Path, *, jobs: int | None = None) -> Path:
+    """Parse an input file (PDF or text) and write its contract files under
+    ``root/<plan_id>/``; returns that directory."""
+    from ..emit import write_outputs
+    from ..run import parse, plan_id_from_path
+
+    pid = plan_id_from_path(path)
+    res = parse(path, pid, jobs=jobs)
+    return write_outputs(Path(root) / pid, res.outputs, res.extracted.source.sha256)
+
+
+def resolve(path: str | Path, workdir: tempfile.TemporaryDirectory | None, *, jobs: int | None = None,
+            side: str = "a") -> Path:
+    """A parsed directory as is; an input file parsed into ``workdir``."""
+    p = Path(path)
+    if is_output_dir(p):
+        return p
+    if p.is_file():
+        if workdir is None:
+            raise InputError("an input file needs a work directory to be parsed into", str(p))
+        return parse_to_dir(p, Path(workdir.name) / side, jobs=jobs)
+    if p.is_dir():
+        raise InputError("not a parsed plan directory (no sections.parquet)", str(p))
+    raise InputError("no such file or directory", str(p))
