@@ -4,6 +4,7 @@ captions, furniture) and the outline.
 The passes, each in its own module:
 
 1. :mod:`.layout`     line features (short / indented / wide) for both paths;
+   :mod:`.toc`        table-of-contents lines (never headings);
 2. :mod:`.columns`    专栏 titles;
 3. :mod:`.regions`    table regions (+ titles, units, notes), figure captions,
                       leaked page numbers;
@@ -27,6 +28,7 @@ from .headings import HeadingMatch, parse_heading
 from .layout import Layout, analyse
 from .outline import build_outline
 from .paragraphs import is_boundary, join_texts
+from .toc import find_toc
 
 __all__ = ["structure"]
 
@@ -76,6 +78,11 @@ def structure(ex: Extracted) -> Structured:
             taken[ln.order] = True
             drafts.append(_draft("furniture", [ln], ln.text, role=ln.furniture))
 
+    # -- table of contents: its entries are never headings ------------------
+    for ln in find_toc(lines):
+        taken[ln.order] = True
+        drafts.append(_draft("furniture", [ln], ln.text, role="toc"))
+
     # -- document title (title page in a PDF, or a title line at the top) --
     title_lines = _find_title(lines, layout)
     for ln in title_lines:
@@ -99,6 +106,12 @@ def structure(ex: Extracted) -> Structured:
             titles.append(ct)
             taken[i] = True
             j = _next_free(lines, taken, i + 1)
+            while layout.geometric and j < n and _title_continues(ct.title_lines[-1], lines[j], layout):
+                # PDF: a long 专栏 title wrapped over two lines
+                ct.title_lines.append(lines[j])
+                ct.title = join_texts([ct.title, lines[j].text])
+                taken[j] = True
+                j = _next_free(lines, taken, j + 1)
             if j < n and reg.header_like(lines[j], layout):
                 table_no += 1
                 i = _take_table(lines, j, layout, taken, drafts, f"T{table_no}", column=ct)
@@ -283,8 +296,11 @@ def _body(flow: list[Line], layout: Layout) -> list[_Draft]:
     """Headings and paragraphs of the body flow."""
     out: list[_Draft] = []
     units: list[list[Line]] = []
+    heading_units: set[int] = set()      # ids of units that are a wrapped heading
     cur: list[Line] = []
-    for ln in flow:
+    k = 0
+    while k < len(flow):
+        ln = flow[k]
         strong = _strong_candidate(ln)
         if cur:
             b = is_boundary(cur[-1], ln, len(cur) == 1, layout)
@@ -293,10 +309,22 @@ def _body(flow: list[Line], layout: Layout) -> list[_Draft]:
             if b:
                 units.append(cur)
                 cur = []
+        if not cur and layout.geometric and _heading_start(ln, layout):
+            # PDF: a heading wrapped over several lines is one unit
+            head = [ln]
+            while k + 1 < len(flow) and _heading_continues(head[-1], flow[k + 1], layout):
+                k += 1
+                head.append(flow[k])
+            if len(head) > 1:
+                units.append(head)
+                heading_units.add(id(head))
+                k += 1
+                continue
         cur.append(ln)
-        if strong and len(cur) == 1 and not (layout.geometric and _heading_continues(ln, flow, layout)):
+        if strong and len(cur) == 1:
             units.append(cur)
             cur = []
+        k += 1
     if cur:
         units.append(cur)
 
@@ -308,7 +336,10 @@ def _body(flow: list[Line], layout: Layout) -> list[_Draft]:
     for u in units:
         first = u[0]
         standalone = len(u) == 1
-        h = parse_heading(first.text, standalone=standalone)
+        if id(u) in heading_units:
+            h = parse_heading(join_texts([x.text for x in u]), standalone=True)
+        else:
+            h = parse_heading(first.text, standalone=standalone)
         if h is None and len(u) > 1:
             h = parse_heading(join_texts([x.text for x in u]), standalone=False)
             if h is not None and h.strong:
@@ -342,10 +373,31 @@ def _strong_candidate(ln: Line) -> bool:
     return h is not None and h.strong
 
 
-def _heading_continues(ln: Line, flow: list[Line], layout: Layout) -> bool:
-    """PDF: a heading wrapped over two lines (same emphasis, next line not a
-    new numbered heading)."""
-    return False
+def _heading_start(ln: Line, layout: Layout) -> bool:
+    """PDF: a line that may open a (possibly wrapped) heading: numbered like
+    an outline heading and set apart by emphasis (bold, larger, centred)."""
+    return layout.info[ln.order].emphasis and parse_heading(ln.text, standalone=True) is not None
+
+
+def _title_continues(prev: Line, ln: Line, layout: Layout) -> bool:
+    """PDF: ``ln`` continues the 专栏 title whose last line is ``prev``."""
+    return not reg._in_table_region(ln, layout) and _heading_continues(prev, ln, layout)
+
+
+def _heading_continues(prev: Line, ln: Line, layout: Layout) -> bool:
+    """PDF: ``ln`` continues the heading whose last line is ``prev`` — same
+    page, same typography, no blank space between, ``prev`` does not end a
+    sentence and ``ln`` does not start a heading or a 专栏 of its own."""
+    if ln.page != prev.page or ln.region != prev.region or ln.segment:
+        return False
+    if (ln.gap_before or 0) >= 0.5 or cjk.ends_sentence(prev.text):
+        return False
+    if not layout.info[ln.order].emphasis or ln.bold != prev.bold or ln.font_name != prev.font_name or \
+            abs((ln.font_size or 0) - (prev.font_size or 0)) > 0.1:
+        return False
+    if cjk.match_numbering(ln.text) is not None or col.match_title(ln.text) or cjk.ANNEX.match(ln.text.strip()):
+        return False
+    return True
 
 
 def _emit_heading(out: list[_Draft], unit: list[Line], h: HeadingMatch, layout: Layout) -> None:

@@ -45,6 +45,7 @@ class Layout:
     box_full: float | None
     info: list[LineInfo]
     regions: dict[int, Region]
+    body_size: float | None = None   # PDF: font size of the body text
 
 
 def _mode(values: list[float]) -> float | None:
@@ -104,8 +105,12 @@ def _analyse_pdf(ex: Extracted, regions: dict[int, Region]) -> Layout:
     groups: dict[tuple[int, int | None], list[Line]] = {}
     for x in lines:
         groups.setdefault((x.page, x.region), []).append(x)
-    sizes = [x.font_size for x in lines if x.font_size and not x.furniture]
-    body_size = _mode(sizes) or 12.0
+    # body font size: measured by extract over body text (weighted by
+    # characters: table cells are many short lines in a small font)
+    body_size = next((p.body_font_size for p in ex.pages if p.body_font_size), None)
+    if body_size is None:
+        sizes = [x.font_size for x in lines if x.font_size and not x.furniture and x.region is None]
+        body_size = _mode(sizes) or 12.0
     margins: dict[tuple[int, int | None], tuple[float, float]] = {}
     for key, grp in groups.items():
         pi = pages.get(key[0])
@@ -128,7 +133,7 @@ def _analyse_pdf(ex: Extracted, regions: dict[int, Region]) -> Layout:
         info.append(LineInfo(
             short=gap_right > 1.2, very_short=gap_right > 4, indented=indent >= 1.2,
             indent_width=False, wide=in_box, full=(right - left) / em, emphasis=emph))
-    return Layout(True, True, 0.0, None, info, regions)
+    return Layout(True, True, 0.0, None, info, regions, body_size)
 
 
 def line_width_ok(text: str, limit: float) -> bool:

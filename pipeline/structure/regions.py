@@ -131,9 +131,10 @@ def extend_notes(lines: list[Line], start: int, layout: Layout) -> int:
         info = layout.info[ln.order]
         prev_info = layout.info[prev.order]
         if layout.geometric:
-            ok = ln.region == prev.region and (ln.font_size or 0) <= (prev.font_size or 0) + 0.1 and \
-                not info.indented and abs((ln.font_size or 0) - (prev.font_size or 0)) < 0.5
-            ok = ok or bool(cjk.arabic_item_number(ln.text))
+            # notes are set smaller than the body, often with a hanging indent:
+            # they run on while the typography stays and no blank space intervenes
+            ok = ln.region == prev.region and abs((ln.font_size or 0) - (prev.font_size or 0)) < 0.5 and \
+                (ln.gap_before or 0) < 1
             ok = ok and (ln.font_size or 0) < (layout_body_size(lines, layout) or 99)
         else:
             continuing = prev_info.wide and not cjk.ends_sentence(prev.text)
@@ -149,6 +150,9 @@ def extend_notes(lines: list[Line], start: int, layout: Layout) -> int:
 
 
 def layout_body_size(lines: list[Line], layout: Layout) -> float | None:
+    """Font size of the body text (PDF input; None for text input)."""
+    if layout.body_size is not None:
+        return layout.body_size
     sizes = sorted(x.font_size for x in lines if x.font_size)
     return sizes[len(sizes) // 2] if sizes else None
 

@@ -1,0 +1,84 @@
+"""Per-page cache of PDF extraction results.
+
+``<cache_dir>/pdf-<sha256>-v<extractor version>/`` holds one JSON file per
+page (``page-0001.json``) and a ``manifest.json`` with the document-level
+facts (page count, bookmarks, metadata title), so a rerun after a change
+downstream of extract does not open the PDF at all.  The key is the PDF's
+content hash and the extractor version, so an edited PDF or a changed
+extractor never reads stale pages.  Writes are atomic (temporary name +
+rename): parallel runs and interrupted runs leave no half-written file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import asdict
+from pathlib import Path
+
+from ..model import Bookmark, Cell, Region
+from .pdflines import RawLine
+from .pdfpage import PageResult
+
+
+def _atomic_write_json(path: Path, obj) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(obj, fh, ensure_ascii=False, separators=(",", ":"))
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def page_to_dict(p: PageResult) -> dict:
+    return asdict(p)
+
+
+def page_from_dict(d: dict) -> PageResult:
+    regions = []
+    for r in d["regions"]:
+        r = dict(r)
+        r["cells"] = [Cell(**c) for c in r["cells"]]
+        regions.append(Region(**r))
+    return PageResult(
+        page=d["page"], width=d["width"], height=d["height"], rotation=d["rotation"],
+        lines=[RawLine(**x) for x in d["lines"]], regions=regions,
+        floats=[tuple(f) for f in d["floats"]], n_chars=d["n_chars"],
+        n_unmapped=d["n_unmapped"], n_images=d["n_images"])
+
+
+class PageCache:
+    """Cached page results of one PDF (by content hash) and extractor version."""
+
+    def __init__(self, root: str | Path, sha256: str, version: str):
+        self.dir = Path(root) / f"pdf-{sha256}-v{version}"
+
+    def _page_path(self, page: int) -> Path:
+        return self.dir / f"page-{page:04d}.json"
+
+    def load_manifest(self) -> dict | None:
+        p = self.dir / "manifest.json"
+        try:
+            d = json.loads(p.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        d["bookmarks"] = [Bookmark(**b) for b in d.get("bookmarks", [])]
+        return d
+
+    def save_manifest(self, n_pages: int, bookmarks: list[Bookmark], title: str | None) -> None:
+        _atomic_write_json(self.dir / "manifest.json", {
+            "n_pages": n_pages, "bookmarks": [asdict(b) for b in bookmarks], "title": title})
+
+    def load(self, page: int) -> PageResult | None:
+        try:
+            return page_from_dict(json.loads(self._page_path(page).read_text(encoding="utf-8")))
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def save(self, result: PageResult) -> None:
+        _atomic_write_json(self._page_path(result.page), page_to_dict(result))

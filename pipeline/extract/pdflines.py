@@ -1,0 +1,216 @@
+"""PDF characters → text lines (one page, one container at a time).
+
+Works on pdfplumber char dicts that are already in the page's *reading
+frame* (see :mod:`.pdfgeom`): text runs left to right, lines stack
+downwards.  This module knows how Chinese plan PDFs put their characters
+on the page:
+
+* a line is a run of characters whose vertical extents overlap;
+* fake bold — the same glyph painted two or more times a fraction of a
+  point apart — is removed with pdfplumber's :func:`dedupe_chars` (per
+  line, where it is cheap) and recorded as ``bold``;
+* spaces: word processors justify Chinese lines by spreading characters
+  and some PDFs carry a space glyph between every two ideographs; a space
+  is kept between two ideographs only when the visual gap is a real word
+  space (a space glyph that widens the line's normal character spacing by at
+  least 0.15 em, or a bare gap of 0.8 em),
+  and between Latin/digit text when there is a space glyph or a visible gap;
+* text is normalised with :func:`pipeline.cjk.normalize_text` (Kangxi and
+  compatibility ideographs, full-width digits and letters).
+
+pdfplumber's own ``extract_text_lines`` is not used because it inserts a
+space for every gap wider than a fixed tolerance (wrong for justified CJK
+text) and cannot split a line at table-cell boundaries.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+
+import regex as re
+from pdfplumber.utils import dedupe_chars
+
+from .. import cjk
+
+# Font-name markers of a heavy face.  黑体 ("Hei": SimHei, STHeiti, …) is the
+# conventional heavy face of Chinese official documents and is used like bold.
+_BOLD_NAME = re.compile(r"(?i)(bold|black|heavy|semibold|demibold|[-,]bd\b|hei(?!ght))")
+_SUBSET = re.compile(r"^[A-Z]{6}\+")
+_UNMAPPED = re.compile(r"^\(cid:\d+\)$")
+
+
+@dataclass(slots=True)
+class RawLine:
+    """A text line before document-level analysis (page-local)."""
+
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    font_size: float
+    font_name: str
+    bold: bool
+    segment: int = 0
+    container: int | None = None   # region id (page-local), None for body text
+    cell: int | None = None        # index into the region's cells (ruled tables)
+    n_chars: int = 0
+    n_dupes: int = 0
+
+
+def font_family(name: str) -> str:
+    """Font name without the subset prefix (``ABCDEF+SimSun`` → ``SimSun``)."""
+    return _SUBSET.sub("", name or "")
+
+
+@lru_cache(maxsize=256)
+def is_bold_font(name: str) -> bool:
+    """True when the font name says the face is heavy (Bold, Black, 黑体 …)."""
+    return bool(_BOLD_NAME.search(font_family(name)))
+
+
+def cluster_rows(chars: list[dict]) -> list[list[dict]]:
+    """Group characters into rows (lines) by vertical overlap.
+
+    Characters are taken in order of their vertical centre; a character joins
+    the current row when it overlaps the row's vertical extent by at least
+    half of the smaller height.  Rows come out top to bottom, each sorted
+    left to right."""
+    if not chars:
+        return []
+    rows: list[list[dict]] = []
+    cur: list[dict] = []
+    top = bottom = 0.0
+    for c in sorted(chars, key=lambda c: ((c["top"] + c["bottom"]) / 2, c["x0"])):
+        h = max(c["bottom"] - c["top"], 0.1)
+        if cur:
+            overlap = min(bottom, c["bottom"]) - max(top, c["top"])
+            if overlap >= 0.5 * min(h, bottom - top):
+                cur.append(c)
+                top, bottom = min(top, c["top"]), max(bottom, c["bottom"])
+                continue
+            rows.append(cur)
+        cur = [c]
+        top, bottom = c["top"], c["bottom"]
+    rows.append(cur)
+    for r in rows:
+        r.sort(key=lambda c: c["x0"])
+    return rows
+
+
+def split_at_gaps(row: list[dict], min_gap_em: float) -> list[list[dict]]:
+    """Split a row of characters where the horizontal gap between two
+    consecutive non-space characters is at least ``min_gap_em`` em."""
+    parts: list[list[dict]] = [[]]
+    prev = None
+    for c in row:
+        if c["text"].isspace():
+            parts[-1].append(c)
+            continue
+        if prev is not None and c["x0"] - prev["x1"] >= min_gap_em * max(prev["size"], c["size"]):
+            parts.append([])
+        parts[-1].append(c)
+        prev = c
+    return [p for p in parts if any(not c["text"].isspace() for c in p)]
+
+
+@lru_cache(maxsize=8192)
+def _kind(ch: str) -> str:
+    if cjk.is_ideograph(ch) or cjk.char_width(ch) == 1.0:
+        return "wide"
+    if ch.isalnum():
+        return "latin"
+    return "punct"
+
+
+def _dedupe(row: list[dict]) -> tuple[list[dict], int]:
+    """Remove doubled (fake-bold) glyphs; returns (chars, number removed).
+    pdfplumber's dedupe is only called when two neighbouring glyphs (the row
+    is sorted by x0) are the same character within the tolerance."""
+    size = max(c["size"] for c in row)
+    tol = max(1.0, 0.08 * size)
+    if not any(a["text"] == b["text"] and b["x0"] - a["x0"] <= tol and abs(b["top"] - a["top"]) <= tol
+               for a, b in zip(row, row[1:])):
+        return row, 0
+    # fonts must agree, sizes only nearly (rotated text matrices give 17.99999…
+    # for one copy and 18.00000… for the other), so size is not compared
+    kept = dedupe_chars(row, tolerance=tol, extra_attrs=("fontname",))
+    return kept, len(row) - len(kept)
+
+
+def build_line(row: list[dict]) -> RawLine | None:
+    """Characters of one line (left to right) → :class:`RawLine`."""
+    chars, dupes = _dedupe(row)
+    glyphs = [c for c in chars if not c["text"].isspace() and c["text"] != ""]
+    if not glyphs:
+        return None
+    sizes = Counter(round(c["size"], 1) for c in glyphs)
+    size = max(sizes.items(), key=lambda kv: (kv[1], kv[0]))[0]
+    fonts = Counter(c["fontname"] for c in glyphs)
+    font = fonts.most_common(1)[0][0]
+    # normal spacing between neighbouring glyphs (justified text spreads them)
+    gaps = [b["x0"] - a["x1"] for a, b in zip(glyphs, glyphs[1:])]
+    normal = sorted(gaps)[len(gaps) // 2] if gaps else 0.0
+    normal = max(0.0, min(normal, 0.5 * size))
+    out: list[str] = []
+    prev = None
+    space_glyph = False
+    for c in chars:
+        t = c["text"]
+        if t.isspace() or t == "":
+            space_glyph = space_glyph or t.isspace()
+            continue
+        if prev is not None:
+            gap = c["x0"] - prev["x1"]
+            em = max(prev["size"], c["size"])
+            a, b = _kind(prev["text"][-1]), _kind(t[0])
+            if a == "wide" and b == "wide":
+                # between ideographs only a real word space survives
+                want = gap - normal >= (0.15 if space_glyph else 0.8) * em
+            elif a == "latin" and b == "latin":
+                want = space_glyph or gap >= 0.2 * em
+            else:
+                want = (space_glyph and gap >= 0.1 * em) or gap >= 0.3 * em
+            if want:
+                out.append(" ")
+        out.append(t)
+        prev = c
+        space_glyph = False
+    text = cjk.normalize_text("".join(out)).strip()
+    if not text:
+        return None
+    bold_name = sum(n for f, n in fonts.items() if is_bold_font(f)) * 2 > len(glyphs)
+    fake_bold = dupes * 2 >= len(glyphs)
+    return RawLine(
+        text=text,
+        x0=min(c["x0"] for c in glyphs), x1=max(c["x1"] for c in glyphs),
+        top=min(c["top"] for c in glyphs), bottom=max(c["bottom"] for c in glyphs),
+        font_size=float(size), font_name=font_family(font), bold=bold_name or fake_bold,
+        n_chars=len(glyphs), n_dupes=dupes)
+
+
+def chars_to_lines(chars: list[dict], *, split_gap_em: float | None = None) -> list[RawLine]:
+    """Characters of one container → lines, top to bottom.
+
+    ``split_gap_em``: split a physical line at horizontal gaps of at least
+    this many em (tables without vertical rules); the pieces get increasing
+    ``segment`` numbers."""
+    out: list[RawLine] = []
+    for row in cluster_rows(chars):
+        parts = split_at_gaps(row, split_gap_em) if split_gap_em else [row]
+        seg = 0
+        for part in parts:
+            ln = build_line(part)
+            if ln is None:
+                continue
+            ln.segment = seg
+            seg += 1
+            out.append(ln)
+    return out
+
+
+def is_unmapped(text: str) -> bool:
+    """A glyph that pdfminer could not map to Unicode (``(cid:123)``)."""
+    return text.startswith("(cid:") and bool(_UNMAPPED.match(text))
