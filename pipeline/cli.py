@@ -51,6 +51,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--plan-id", default=None)
     p.add_argument("--jobs", type=int, default=None, help="parallel PDF page workers (default: all cores)")
     p.add_argument("--interim", default=None, help="keep interim files (and the PDF page cache) here")
+    p.add_argument("--engine", choices=("pdfium", "pdfplumber"), default="pdfium",
+                   help="PDF content parser (default pdfium: same page logic, several times faster)")
     p.add_argument("--strict", action="store_true", help="fail (exit 10) if any input text is lost")
     _add_common(p)
 
@@ -58,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("input")
     p.add_argument("--interim", required=True)
     p.add_argument("--jobs", type=int, default=None)
+    p.add_argument("--engine", choices=("pdfium", "pdfplumber"), default="pdfium")
     _add_common(p)
     for name in ("structure", "tables"):
         p = sub.add_parser(name, help=f"DVC stage: {name}")
@@ -111,14 +114,22 @@ def _summarise(findings, args) -> None:
     print(f"findings: {parts} (see validation.parquet)", file=sys.stderr)
 
 
+def _use_cache(interim: str | None) -> None:
+    """Let the term layer cache jieba's prefix dictionary under the interim
+    root (``interim/.cache``), unless $PLAN_PIPELINE_CACHE says otherwise."""
+    if interim and "PLAN_PIPELINE_CACHE" not in os.environ:
+        os.environ["PLAN_PIPELINE_CACHE"] = str(Path(interim).resolve().parent / ".cache")
+
+
 def cmd_parse(args) -> int:
     from .emit import write_outputs
     from .run import parse, plan_id_from_path
 
+    _use_cache(args.interim)
     plan_id = args.plan_id or plan_id_from_path(args.input)
     tick = _progress(args)
     cache = Path(args.interim) / "pages" if args.interim else None
-    res = parse(args.input, plan_id, jobs=args.jobs or None, cache_dir=cache, progress=tick)
+    res = parse(args.input, plan_id, jobs=args.jobs or None, cache_dir=cache, progress=tick, engine=args.engine)
     lost = [f for f in res.findings if f.check == "conservation"]
     if args.strict and lost:
         raise StrictModeFailure(f"{args.input}: conservation check failed: {lost[0].message}")
@@ -143,7 +154,8 @@ def cmd_extract(args) -> int:
     from .run import stage
 
     d = Path(args.interim)
-    ex = stage("extract", args.input, extract, args.input, jobs=args.jobs or None, cache_dir=d / "pages")
+    ex = stage("extract", args.input, extract, args.input, jobs=args.jobs or None, cache_dir=d / "pages",
+               engine=args.engine)
     interim.save_extracted(ex, d)
     return 0
 
@@ -178,6 +190,7 @@ def cmd_emit(args) -> int:
     from .run import finish, run_terms, stage
 
     d = Path(args.interim)
+    _use_cache(args.interim)
     ex = interim.load_extracted(d)
     st = interim.load_structured(d)
     ts = interim.load_tableset(d)

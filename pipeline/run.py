@@ -59,12 +59,15 @@ class ParseResult:
 
 
 def parse(path: str | Path, plan_id: str | None = None, *, jobs: int | None = None,
-          cache_dir: str | Path | None = None, progress=None) -> ParseResult:
+          cache_dir: str | Path | None = None, progress=None, engine: str = "pdfium") -> ParseResult:
     """extract → structure → tables → terms → emit rows, all in memory."""
     plan_id = plan_id or plan_id_from_path(path)
     tick = progress or (lambda name: None)
     tick("extract")
-    ex = stage("extract", path, extract, path, jobs=jobs, cache_dir=cache_dir)
+    # the term layer's dictionary loads while PDF pages are parsed in workers
+    from .terms.tokenizer import preload
+
+    ex = stage("extract", path, extract, path, jobs=jobs, cache_dir=cache_dir, engine=engine, while_waiting=preload)
     tick("structure")
     st = stage("structure", path, structure, ex)
     tick("tables")

@@ -55,7 +55,7 @@ def repo(tmp_path_factory) -> Path:
     text = SEED_TXT.read_text(encoding="utf-8")
     (r / "raw" / "plan-b.txt").write_text(text.replace("7左右", "6.5左右"), encoding="utf-8")
     (r / "params.yaml").write_text(
-        "plans:\n  plan-a: raw/plan-a.txt\n  plan-b: raw/plan-b.txt\ndiffs: {}\njobs: 1\n", encoding="utf-8")
+        "plans:\n  plan-a: raw/plan-a.txt\n  plan-b: raw/plan-b.txt\ndiffs: {}\njobs: 1\nengine: pdfium\n", encoding="utf-8")
     subprocess.run(["git", "init", "-q"], cwd=r, check=True)
     return r
 

@@ -103,6 +103,7 @@ def test_loading_is_silent_and_writes_nothing(tmp_path):
     home.mkdir(0o500)
     tmp.mkdir()
     env = dict(os.environ, HOME=str(home), TMPDIR=str(tmp), XDG_CACHE_HOME=str(home / ".cache"))
+    env.pop("PLAN_PIPELINE_CACHE", None)
     code = "from pipeline.terms import tokenize; print('|'.join(tokenize('构建新发展格局')))"
     res = subprocess.run([sys.executable, "-c", code], env=env, cwd=tmp_path, capture_output=True,
                          text=True, timeout=120)
@@ -111,6 +112,23 @@ def test_loading_is_silent_and_writes_nothing(tmp_path):
     assert res.stdout.strip() == "构建|新发展格局"
     assert list(tmp.iterdir()) == [] and list(home.iterdir()) == []
     assert sorted(p.name for p in tmp_path.iterdir()) == ["home", "tmp"]
+
+
+def test_dictionary_cache_is_used_only_where_configured(tmp_path):
+    """With $PLAN_PIPELINE_CACHE the prefix dictionary is cached there (and
+    read back identically); the home directory is never touched."""
+    home = tmp_path / "home"
+    home.mkdir(0o500)
+    cache = tmp_path / "cache"
+    env = dict(os.environ, HOME=str(home), PLAN_PIPELINE_CACHE=str(cache))
+    code = ("from pipeline.terms.tokenizer import base_prefix_dict; import hashlib; f, t = base_prefix_dict(); "
+            "print(t, len(f), hashlib.sha256(repr(sorted(f.items())[:5000]).encode()).hexdigest())")
+    runs = [subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+            for _ in range(2)]
+    assert all(r.returncode == 0 and r.stderr == "" for r in runs), runs
+    assert runs[0].stdout == runs[1].stdout
+    assert len(list(cache.glob("jieba-pfdict-*.marshal"))) == 1
+    assert list(home.iterdir()) == []
 
 
 # --------------------------------------------------------------------------

@@ -265,9 +265,30 @@ def _dest_page(doc, dest, action, page_of: dict) -> int | None:
 # --------------------------------------------------------------------------
 
 
-def _extract_chunk(src: str, page_numbers: list[int]) -> list[PageResult]:
-    """Worker: open the PDF once and extract the given (1-based) pages."""
+def _extract_chunk(src: str, page_numbers: list[int], engine: str = "pdfium") -> list[PageResult]:
+    """Worker: open the PDF once and extract the given (1-based) pages with
+    the given engine (see :mod:`.pdfium` for why PDFium is the default)."""
     out = []
+    if engine == "pdfium":
+        import pypdfium2 as pdfium
+
+        from .pdfium import PdfiumPage
+
+        doc = pdfium.PdfDocument(src)
+        try:
+            for n in page_numbers:
+                page = None
+                try:
+                    page = PdfiumPage(doc, n)
+                    out.append(extract_page(page, n))
+                except pdfium.PdfiumError as exc:
+                    raise CorruptPDF(f"page {n} cannot be read ({exc})", src) from None
+                finally:
+                    if page is not None:
+                        page.close()
+        finally:
+            doc.close()
+        return out
     with pdfplumber.open(src, pages=page_numbers) as pdf:
         for page in pdf.pages:
             try:
@@ -298,15 +319,19 @@ def chunks(pages: list[int], weights: dict[int, int], n: int) -> list[list[int]]
     return out
 
 
-def extract_pages(src: str, pages: list[int], weights: dict[int, int], jobs: int) -> list[PageResult]:
-    """Extract ``pages`` with ``jobs`` worker processes (in this process when 1)."""
+def extract_pages(src: str, pages: list[int], weights: dict[int, int], jobs: int,
+                  engine: str = "pdfium", while_waiting=None) -> list[PageResult]:
+    """Extract ``pages`` with ``jobs`` worker processes (in this process when 1);
+    ``while_waiting()`` runs here once the workers have started."""
     parts = chunks(pages, weights, max(1, min(jobs, len(pages))))
     if len(parts) <= 1:
-        return _extract_chunk(src, pages) if pages else []
+        return _extract_chunk(src, pages, engine) if pages else []
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
     with ProcessPoolExecutor(max_workers=len(parts), mp_context=ctx) as ex:
-        futures = [ex.submit(_extract_chunk, src, part) for part in parts]
+        futures = [ex.submit(_extract_chunk, src, part, engine) for part in parts]
+        if while_waiting is not None:
+            while_waiting()
         return [r for f in futures for r in f.result()]
 
 
@@ -323,16 +348,24 @@ def _check_text_layer(results: list[PageResult], path: Path) -> None:
                           "text cannot be read — it needs OCR", str(path))
 
 
-def extract_pdf(path: str | Path, *, jobs: int | None = None, cache_dir: str | Path | None = None) -> Extracted:
+ENGINES = ("pdfium", "pdfplumber")
+
+
+def extract_pdf(path: str | Path, *, jobs: int | None = None, cache_dir: str | Path | None = None,
+                engine: str = "pdfium", while_waiting=None) -> Extracted:
     """Extract Lines, Regions, PageInfo and Bookmarks from a PDF.
 
     ``jobs``: worker processes (default: all cores); ``cache_dir``: keep
     per-page results there, keyed by the PDF's sha256 and the extractor
-    version."""
+    version; ``engine``: ``pdfium`` (fast, default) or ``pdfplumber``
+    (pdfminer) to parse page content — both feed the same page logic;
+    ``while_waiting``: work for this process while page workers run."""
+    if engine not in ENGINES:
+        raise ValueError(f"unknown PDF engine {engine!r} (choose from {', '.join(ENGINES)})")
     p = Path(path)
     sha = _sha256(p)
     jobs = jobs or os.cpu_count() or 1
-    cache = PageCache(cache_dir, sha, EXTRACTOR_VERSION) if cache_dir else None
+    cache = PageCache(cache_dir, sha, f"{EXTRACTOR_VERSION}-{engine}") if cache_dir else None
     manifest = cache.load_manifest() if cache else None
     cached: dict[int, PageResult] = {}
     if manifest is not None:
@@ -347,7 +380,7 @@ def extract_pdf(path: str | Path, *, jobs: int | None = None, cache_dir: str | P
         with open_pdf(p) as (src, n_pages, sizes, bookmarks, title):
             todo = [n for n in range(1, n_pages + 1) if n not in cached]
             weights = {n: max(sizes[n - 1], 1) for n in todo}
-            fresh = {r.page: r for r in extract_pages(str(src), todo, weights, jobs)}
+            fresh = {r.page: r for r in extract_pages(str(src), todo, weights, jobs, engine, while_waiting)}
         if cache is not None:
             for r in fresh.values():
                 cache.save(r)
