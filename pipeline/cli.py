@@ -28,7 +28,7 @@ import sys
 import time
 from pathlib import Path
 
-from .errors import PipelineError, StageError, StrictModeFailure
+from .errors import InputError, PipelineError, StageError, StrictModeFailure
 
 log = logging.getLogger("pipeline")
 
@@ -244,6 +244,8 @@ def main(argv: list[str] | None = None) -> int:
     except PipelineError as exc:
         if args.debug:
             raise
+        if isinstance(exc, InputError) and not exc.path:
+            exc.path = getattr(args, "input", None) or getattr(args, "a", None)
         msg = exc.line() if hasattr(exc, "line") else f"error: {exc}"
         print(msg, file=sys.stderr)
         return exc.exit_code
