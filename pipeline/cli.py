@@ -25,7 +25,6 @@ import logging
 import os
 import signal
 import sys
-import time
 from pathlib import Path
 
 from .errors import InputError, PipelineError, StageError, StrictModeFailure
@@ -92,15 +91,51 @@ def build_parser() -> argparse.ArgumentParser:
     return ap
 
 
-def _progress(args) -> callable:
-    """Stage progress on a terminal (stderr), silent otherwise."""
-    if args.quiet or not sys.stderr.isatty():
-        return lambda name: None
-    t0 = time.perf_counter()
+class Progress:
+    """Progress bars on a terminal (tqdm on stderr): one for the stages, one
+    for PDF pages.  Silent when stderr is not a TTY (CI, DVC logs, pipes)
+    or with --quiet."""
 
-    def tick(name: str) -> None:
-        print(f"\r[{time.perf_counter() - t0:6.2f}s] {name:<10}", end="", file=sys.stderr, flush=True)
-    return tick
+    STAGES = ("extract", "structure", "tables", "terms", "emit")
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled
+        self._stages = self._pages = None
+
+    def stage(self, name: str) -> None:
+        if not self.enabled:
+            return
+        from tqdm import tqdm
+
+        if self._stages is None:
+            self._stages = tqdm(total=len(self.STAGES), desc="stages", unit="stage", leave=False, file=sys.stderr)
+        if self._pages is not None and name != "extract":
+            self._pages.close()
+            self._pages = None
+        self._stages.set_postfix_str(name)
+        self._stages.update(1 if name != "extract" else 0)
+
+    def pages(self, n: int, total: int | None = None) -> None:
+        if not self.enabled:
+            return
+        from tqdm import tqdm
+
+        if self._pages is None:
+            self._pages = tqdm(total=total, desc="pages", unit="page", leave=False, file=sys.stderr)
+        if total is not None:
+            self._pages.total = total
+            self._pages.refresh()
+        self._pages.update(n)
+
+    def close(self) -> None:
+        for bar in (self._pages, self._stages):
+            if bar is not None:
+                bar.close()
+        self._stages = self._pages = None
+
+
+def _progress(args) -> Progress:
+    return Progress(enabled=not args.quiet and sys.stderr.isatty())
 
 
 def _summarise(findings, args) -> None:
@@ -129,7 +164,11 @@ def cmd_parse(args) -> int:
     plan_id = args.plan_id or plan_id_from_path(args.input)
     tick = _progress(args)
     cache = Path(args.interim) / "pages" if args.interim else None
-    res = parse(args.input, plan_id, jobs=args.jobs or None, cache_dir=cache, progress=tick, engine=args.engine)
+    try:
+        res = parse(args.input, plan_id, jobs=args.jobs or None, cache_dir=cache, progress=tick.stage,
+                    engine=args.engine, on_pages=tick.pages)
+    finally:
+        tick.close()
     lost = [f for f in res.findings if f.check == "conservation"]
     if args.strict and lost:
         raise StrictModeFailure(f"{args.input}: conservation check failed: {lost[0].message}")
@@ -140,8 +179,6 @@ def cmd_parse(args) -> int:
         interim.save_extracted(res.extracted, d)
         interim.save_structured(res.structured, d)
         interim.save_tableset(res.tables, d)
-    if not args.quiet and sys.stderr.isatty():
-        print("", file=sys.stderr)
     _summarise(res.tables.findings + res.findings, args)
     if args.verbose:
         print(f"wrote {out}", file=sys.stderr)
@@ -154,8 +191,12 @@ def cmd_extract(args) -> int:
     from .run import stage
 
     d = Path(args.interim)
-    ex = stage("extract", args.input, extract, args.input, jobs=args.jobs or None, cache_dir=d / "pages",
-               engine=args.engine)
+    tick = _progress(args)
+    try:
+        ex = stage("extract", args.input, extract, args.input, jobs=args.jobs or None, cache_dir=d / "pages",
+                   engine=args.engine, on_pages=tick.pages)
+    finally:
+        tick.close()
     interim.save_extracted(ex, d)
     return 0
 

@@ -59,15 +59,20 @@ class ParseResult:
 
 
 def parse(path: str | Path, plan_id: str | None = None, *, jobs: int | None = None,
-          cache_dir: str | Path | None = None, progress=None, engine: str = "pdfium") -> ParseResult:
-    """extract → structure → tables → terms → emit rows, all in memory."""
+          cache_dir: str | Path | None = None, progress=None, engine: str = "pdfium",
+          on_pages=None) -> ParseResult:
+    """extract → structure → tables → terms → emit rows, all in memory.
+
+    ``progress(stage_name)`` is called as each stage starts, ``on_pages(n,
+    total=None)`` as PDF pages are done (both optional, for progress bars)."""
     plan_id = plan_id or plan_id_from_path(path)
     tick = progress or (lambda name: None)
     tick("extract")
     # the term layer's dictionary loads while PDF pages are parsed in workers
     from .terms.tokenizer import preload
 
-    ex = stage("extract", path, extract, path, jobs=jobs, cache_dir=cache_dir, engine=engine, while_waiting=preload)
+    ex = stage("extract", path, extract, path, jobs=jobs, cache_dir=cache_dir, engine=engine, while_waiting=preload,
+               on_pages=on_pages)
     tick("structure")
     st = stage("structure", path, structure, ex)
     tick("tables")

@@ -30,7 +30,7 @@ import multiprocessing
 import os
 import shutil
 import tempfile
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -265,9 +265,11 @@ def _dest_page(doc, dest, action, page_of: dict) -> int | None:
 # --------------------------------------------------------------------------
 
 
-def _extract_chunk(src: str, page_numbers: list[int], engine: str = "pdfium") -> list[PageResult]:
+def _extract_chunk(src: str, page_numbers: list[int], engine: str = "pdfium",
+                   on_page=None) -> list[PageResult]:
     """Worker: open the PDF once and extract the given (1-based) pages with
-    the given engine (see :mod:`.pdfium` for why PDFium is the default)."""
+    the given engine (see :mod:`.pdfium` for why PDFium is the default);
+    ``on_page()`` is called after each page (in-process runs only)."""
     out = []
     if engine == "pdfium":
         import pypdfium2 as pdfium
@@ -281,6 +283,8 @@ def _extract_chunk(src: str, page_numbers: list[int], engine: str = "pdfium") ->
                 try:
                     page = PdfiumPage(doc, n)
                     out.append(extract_page(page, n))
+                    if on_page is not None:
+                        on_page()
                 except pdfium.PdfiumError as exc:
                     raise CorruptPDF(f"page {n} cannot be read ({exc})", src) from None
                 finally:
@@ -293,6 +297,8 @@ def _extract_chunk(src: str, page_numbers: list[int], engine: str = "pdfium") ->
         for page in pdf.pages:
             try:
                 out.append(extract_page(page, page.page_number))
+                if on_page is not None:
+                    on_page()
             except _BROKEN as exc:
                 if not _is_broken(exc):
                     raise
@@ -319,19 +325,30 @@ def chunks(pages: list[int], weights: dict[int, int], n: int) -> list[list[int]]
     return out
 
 
+#: Chunks per worker: more than one so that progress can be reported as
+#: chunks finish (each chunk opens the PDF once; pages are never parsed twice).
+CHUNKS_PER_JOB = 3
+
+
 def extract_pages(src: str, pages: list[int], weights: dict[int, int], jobs: int,
-                  engine: str = "pdfium", while_waiting=None) -> list[PageResult]:
+                  engine: str = "pdfium", while_waiting=None, on_pages=None) -> list[PageResult]:
     """Extract ``pages`` with ``jobs`` worker processes (in this process when 1);
-    ``while_waiting()`` runs here once the workers have started."""
-    parts = chunks(pages, weights, max(1, min(jobs, len(pages))))
-    if len(parts) <= 1:
-        return _extract_chunk(src, pages, engine) if pages else []
+    ``while_waiting()`` runs here once the workers have started;
+    ``on_pages(n)`` reports n more pages done."""
+    jobs = max(1, min(jobs, len(pages)))
+    if jobs <= 1:
+        tick = (lambda: on_pages(1)) if on_pages is not None else None
+        return _extract_chunk(src, pages, engine, tick) if pages else []
+    parts = chunks(pages, weights, min(len(pages), jobs * CHUNKS_PER_JOB))
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
-    with ProcessPoolExecutor(max_workers=len(parts), mp_context=ctx) as ex:
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as ex:
         futures = [ex.submit(_extract_chunk, src, part, engine) for part in parts]
         if while_waiting is not None:
             while_waiting()
+        if on_pages is not None:
+            for f in as_completed(futures):
+                on_pages(len(f.result()))
         return [r for f in futures for r in f.result()]
 
 
@@ -352,14 +369,15 @@ ENGINES = ("pdfium", "pdfplumber")
 
 
 def extract_pdf(path: str | Path, *, jobs: int | None = None, cache_dir: str | Path | None = None,
-                engine: str = "pdfium", while_waiting=None) -> Extracted:
+                engine: str = "pdfium", while_waiting=None, on_pages=None) -> Extracted:
     """Extract Lines, Regions, PageInfo and Bookmarks from a PDF.
 
     ``jobs``: worker processes (default: all cores); ``cache_dir``: keep
     per-page results there, keyed by the PDF's sha256 and the extractor
     version; ``engine``: ``pdfium`` (fast, default) or ``pdfplumber``
     (pdfminer) to parse page content — both feed the same page logic;
-    ``while_waiting``: work for this process while page workers run."""
+    ``while_waiting``: work for this process while page workers run;
+    ``on_pages(n)``: progress callback (n more pages done)."""
     if engine not in ENGINES:
         raise ValueError(f"unknown PDF engine {engine!r} (choose from {', '.join(ENGINES)})")
     p = Path(path)
@@ -380,7 +398,12 @@ def extract_pdf(path: str | Path, *, jobs: int | None = None, cache_dir: str | P
         with open_pdf(p) as (src, n_pages, sizes, bookmarks, title):
             todo = [n for n in range(1, n_pages + 1) if n not in cached]
             weights = {n: max(sizes[n - 1], 1) for n in todo}
-            fresh = {r.page: r for r in extract_pages(str(src), todo, weights, jobs, engine, while_waiting)}
+            if on_pages is not None:
+                on_pages(0, n_pages)          # announce the total
+                if cached:
+                    on_pages(len(cached))
+            fresh = {r.page: r for r in extract_pages(str(src), todo, weights, jobs, engine, while_waiting,
+                                                      on_pages)}
         if cache is not None:
             for r in fresh.values():
                 cache.save(r)
