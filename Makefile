@@ -18,7 +18,7 @@ install-dev: $(BIN)/python
 
 ## main job: install, then `dvc repro` over the plans listed in params.yaml
 main: install
-	$(BIN)/dvc repro
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/dvc repro
 
 ## tests: install with dev extras, lint, run the whole suite
 test: install-dev
@@ -29,7 +29,9 @@ lint: install-dev
 	$(BIN)/ruff check pipeline tests benchmarks
 
 bench: install-dev
-	$(BIN)/python benchmarks/bench_pdf.py
+	$(BIN)/python benchmarks/bench_pdf.py --repeat 3
+	$(BIN)/python benchmarks/bench_terms.py
+	$(BIN)/python benchmarks/bench_diff.py
 
 clean:
 	rm -rf interim/* output/* .pytest_cache

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from pipeline.run import parse
 from pipeline.terms import build_terms, harvest_terms, make_tokenizer
-from pipeline.terms.tokenizer import base_prefix_dict
+from pipeline.terms.tokenizer import _load_prefix_dict
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -42,7 +42,7 @@ def main() -> None:
     texts = [b.text for b in st.blocks if b.kind != "furniture"]
     n_chars = sum(len(t) for t in texts)
 
-    cold, _ = timed(base_prefix_dict.__wrapped__, args.repeat)
+    cold, _ = timed(_load_prefix_dict.__wrapped__, args.repeat)
     terms = harvest_terms(st, ts)
     t_make, tok = timed(lambda: make_tokenizer(terms), args.repeat)
     t_cut, toks = timed(lambda: [tok.cut(t) for t in texts], args.repeat)

@@ -84,3 +84,17 @@ def test_forced_rerun_is_byte_identical(repo):
     before = _hashes(repo / "output")
     _dvc(repo, "repro", "--force", "emit@plan-a")
     assert _hashes(repo / "output") == before
+
+
+def test_duckdb_reads_all_plans_at_once(repo):
+    """The README's DuckDB example: one query over output/*/…parquet."""
+    import duckdb
+
+    rows = duckdb.sql(f"select plan_id, measure, count(*) as n from '{repo}/output/*/indicator_values.parquet' "
+                      "group by all order by all").fetchall()
+    plans = {r[0] for r in rows}
+    assert plans == {"plan-a", "plan-b"}
+    target = duckdb.sql(f"select plan_id, raw from '{repo}/output/*/indicator_values.parquet' v "
+                        f"join '{repo}/output/*/indicators.parquet' i using (plan_id, table_id, row_no) "
+                        "where i.name = '地区生产总值增长' and v.measure = 'target_growth' order by plan_id").fetchall()
+    assert target == [("plan-a", "7左右"), ("plan-b", "6左右")]
