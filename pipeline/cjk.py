@@ -492,3 +492,30 @@ QUOTED_TERM = re.compile(r"“([^“”\n]{1,40})”")
 NUMERIC_TOKEN = re.compile(r"^[零〇一二两三四五六七八九十百千万亿\d.,%‰+\-—]+[个项家年月日号大条座批次倍类种是期级届轮点]?$")
 #: A label that is only numbering (``1``, ``（二）``, ``3.``), not a lead term.
 NUMERIC_LABEL = re.compile(r"^[\d一二三四五六七八九十（）()、.．]+$")
+
+
+# --------------------------------------------------------------------------
+# Structure cues (moved here from the stage modules)
+# --------------------------------------------------------------------------
+
+#: End of the title clause of a run-in heading (``（一）加快发展先进制造业。坚持…``).
+RUNIN_TITLE_END = re.compile(r"[。：:]")
+#: Cues that a text line is a table row, not body text: a year range, an
+#: indicator attribute, a dash cell or a number cell between spaces.
+TABLE_ROW_CUE = re.compile(r"(\d{4}\s*[-—–~～]\s*\d{4}|预期性|约束性|\s[—–-]\s|\s\d[\d.,]*\s)")
+#: A table-of-contents entry ends in leader dots or a wide gap and a page number.
+TOC_ENTRY = re.compile(r"(?:[…⋯·.．\-—_]{2,}|\s{2,}|…)\s*\d{1,4}\s*$")
+#: The heading of a table of contents (目录, 目 录).
+TOC_TITLE = re.compile(r"^\s*目\s*录\s*$")
+#: A cell holding only a category number (``一``, ``二、``) or an item number (``1``, ``2.``).
+CN_NUMBER_ONLY = re.compile(r"^([一二三四五六七八九十]+)[、.．]?$")
+ARABIC_NUMBER_ONLY = re.compile(r"^(\d{1,3})[、.．]?$")
+#: A header fragment that starts with a year (``2020年``).
+YEAR_START = re.compile(r"^\d{4}\s*年")
+#: Font names of a heavy face: Bold/Black/Heavy, and 黑体 (“Hei”: SimHei,
+#: STHeiti …), the conventional heavy face of Chinese official documents.
+BOLD_FONT_NAME = re.compile(r"(?i)(bold|black|heavy|semibold|demibold|[-,]bd\b|hei(?!ght))")
+#: Characters that cannot be inside a harvested term.
+NOT_IN_TERM = re.compile(r"[，,。；;：:！!？?、“”‘’《》\s]")
+#: A token that is only a number.
+NUMBER_ONLY = re.compile(r"^[\d.,%‰]+$")

@@ -17,12 +17,11 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import pyarrow as pa
 import pyarrow.parquet as pq
 
 from . import __version__, cjk, schemas
 from .ids import paragraph_ids
-from .model import Block, Finding, Node, Structured, TableSet
+from .model import Finding, Node, Structured, TableSet
 
 
 @dataclass(slots=True)
@@ -79,10 +78,9 @@ def build_outputs(plan_id: str, st: Structured, ts: TableSet | None = None,
         members = [x for x in blocks if x.column_key == b.column_key and x.kind != "column_title"]
         pages = [b.page_start] + [x.page_end for x in members]
         body = "\n".join(x.text for x in (items or paras))
-        label_m = cjk.COLUMN_TITLE.match(b.text.strip())
         col_rows.append({"column_no": b.column_no, "title": b.title, "node_id": b.node_id,
                          "kind": b.role, "page_start": b.page_start, "page_end": max(pages),
-                         "text": body, "label": f"专栏{label_m.group(1)}" if label_m else "专栏",
+                         "text": body, "label": b.label or "专栏",
                          "n_items": len(items), "table_id": tables[0] if tables else None})
         for k, it in enumerate(items, start=1):
             item_rows.append({"column_no": b.column_no, "item_no": k, "label": it.item_label,
@@ -209,12 +207,3 @@ def replace_dir(new: Path, final: Path) -> None:
         raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
-
-
-def read_table(path: str | Path) -> pa.Table:
-    """Read one output file (helper for tests and the diff)."""
-    return pq.read_table(path)
-
-
-def blocks_text(blocks: list[Block]) -> str:
-    return "".join(b.text for b in blocks)

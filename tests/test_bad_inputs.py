@@ -4,6 +4,7 @@ error, never a traceback or a hang."""
 
 from __future__ import annotations
 
+import os
 import random
 import signal
 from collections import Counter
@@ -141,7 +142,8 @@ def plan_bytes(small_plan):
 
 
 # No shrinking (each example is a whole PDF parse); bounded to ~60 examples.
-@settings(max_examples=60, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate],
+@settings(max_examples=int(os.environ.get("FUZZ_EXPLORE", 60)), deadline=None,
+          derandomize="FUZZ_EXPLORE" not in os.environ, phases=[Phase.explicit, Phase.reuse, Phase.generate],
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(cut=st.one_of(st.none(), st.floats(0, 1)),
        edits=st.lists(st.tuples(st.floats(0, 1, exclude_max=True), st.integers(0, 255)), max_size=24))

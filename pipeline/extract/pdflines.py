@@ -36,7 +36,7 @@ from .. import cjk
 
 # Font-name markers of a heavy face.  黑体 ("Hei": SimHei, STHeiti, …) is the
 # conventional heavy face of Chinese official documents and is used like bold.
-_BOLD_NAME = re.compile(r"(?i)(bold|black|heavy|semibold|demibold|[-,]bd\b|hei(?!ght))")
+_BOLD_NAME = cjk.BOLD_FONT_NAME
 _SUBSET = re.compile(r"^[A-Z]{6}\+")
 _UNMAPPED = re.compile(r"^\(cid:\d+\)$")
 

@@ -201,8 +201,10 @@ def structure(ex: Extracted) -> Structured:
         labelled = any(lbl is not None for lbl, _ in items)
         if units and not labelled:
             kind = "text"
+        m = cjk.COLUMN_TITLE.match(ct.line.text.strip())
         drafts.append(_draft("column_title", ct.title_lines, anchor=ct.line.order,
-                             column_no=ct.column_no, column_key=ct.key, title=ct.title, column_kind=kind))
+                             column_no=ct.column_no, column_key=ct.key, title=ct.title, column_kind=kind,
+                             label=f"专栏{m.group(1)}" if m else "专栏"))
         for k, (label, us) in enumerate(items):
             ulines = [x for u in us for x in u]
             text = "\n".join(join_texts([x.text for x in u]) for u in us)
@@ -338,9 +340,10 @@ def _body(flow: list[Line], layout: Layout) -> list[_Draft]:
         standalone = len(u) == 1
         if id(u) in heading_units:
             h = parse_heading(join_texts([x.text for x in u]), standalone=True)
+        elif standalone:
+            h = parse_heading(first.text, standalone=True)
         else:
-            h = parse_heading(first.text, standalone=standalone)
-        if h is None and len(u) > 1:
+            # a run-in heading: its title clause, and the rest of the whole unit
             h = parse_heading(join_texts([x.text for x in u]), standalone=False)
             if h is not None and h.strong:
                 h = None
@@ -406,8 +409,7 @@ def _emit_heading(out: list[_Draft], unit: list[Line], h: HeadingMatch, layout: 
         # run-in heading: the title clause is the heading, the rest a paragraph
         out.append(_draft("heading", [unit[0]], h.consumed, node_kind=kind, rank=h.rank,
                           number=h.number, label=h.label, title=h.title))
-        out.append(_draft("paragraph", unit, join_texts([h.rest] + [x.text for x in unit[1:]])
-                          if len(unit) > 1 else cjk.clean_spaces(h.rest), anchor=unit[0].order + 0.5))
+        out.append(_draft("paragraph", unit, cjk.clean_spaces(h.rest), anchor=unit[0].order + 0.5))
         return
     out.append(_draft("heading", unit, join_texts([x.text for x in unit]), node_kind=kind, rank=h.rank,
                       number=h.number, label=h.label, title=h.title))

@@ -17,8 +17,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import regex as re
-
 from .. import cjk
 
 MAX_TITLE = 40          # characters
@@ -36,7 +34,7 @@ class HeadingMatch:
     strong: bool
 
 
-_RUNIN_END = re.compile(r"[。：:]")
+_RUNIN_END = cjk.RUNIN_TITLE_END
 
 
 def parse_heading(text: str, *, standalone: bool) -> HeadingMatch | None:

@@ -134,8 +134,3 @@ def _analyse_pdf(ex: Extracted, regions: dict[int, Region]) -> Layout:
             short=gap_right > 1.2, very_short=gap_right > 4, indented=indent >= 1.2,
             indent_width=False, wide=in_box, full=(right - left) / em, emphasis=emph))
     return Layout(True, True, 0.0, None, info, regions, body_size)
-
-
-def line_width_ok(text: str, limit: float) -> bool:
-    """True if ``text`` is at most ``limit`` display widths (helper for headings)."""
-    return cjk.display_width(text) <= limit

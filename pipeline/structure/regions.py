@@ -19,8 +19,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import regex as re
-
 from .. import cjk
 from ..model import Line
 from .columns import match_title
@@ -39,7 +37,7 @@ class TableZone:
     region: int | None = None
 
 
-_ROWISH = re.compile(r"(\d{4}\s*[-—–~～]\s*\d{4}|预期性|约束性|\s[—–-]\s|\s\d[\d.,]*\s)")
+_ROWISH = cjk.TABLE_ROW_CUE
 
 
 def is_strong_stop(ln: Line) -> bool:

@@ -15,14 +15,12 @@ The 目录 title line before a TOC belongs to it.
 
 from __future__ import annotations
 
-import regex as re
-
 from .. import cjk
 from ..model import Line
 
 # leader dots (… · . ．) or a wide gap, then the page number at the end
-TOC_ENTRY = re.compile(r"(?:[…⋯·.．\-—_]{2,}|\s{2,}|…)\s*\d{1,4}\s*$")
-TOC_TITLE = re.compile(r"^\s*目\s*录\s*$")
+TOC_ENTRY = cjk.TOC_ENTRY
+TOC_TITLE = cjk.TOC_TITLE
 MIN_ENTRIES = 3
 
 

@@ -18,8 +18,8 @@ from ..model import Finding, Project, ProjectSummary
 from .base import Grid, column_roles
 
 AMOUNTS = ("amount_total", "amount_before", "amount_period")
-_CN_ONLY = re.compile(r"^([一二三四五六七八九十]+)[、.．]?$")
-_ARABIC_ONLY = re.compile(r"^(\d{1,3})[、.．]?$")
+_CN_ONLY = cjk.CN_NUMBER_ONLY
+_ARABIC_ONLY = cjk.ARABIC_NUMBER_ONLY
 
 
 def is_project_table(roles: list[str | None]) -> bool:

@@ -46,7 +46,7 @@ from .base import UNPLACED_ROW, Grid, join_cell
 # --------------------------------------------------------------------------
 
 _LEADS = tuple(sorted(set(cjk.NUMBER_LEADS), key=len, reverse=True))
-_YEAR_START = cjk.re.compile(r"^\d{4}\s*年")
+_YEAR_START = cjk.YEAR_START
 
 
 def _cjk_char(ch: str) -> bool:

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-import regex as re
-
 from .. import cjk
 from ..model import Structured, TableSet
 from .tokenizer import normalize_term
@@ -22,13 +20,13 @@ from .tokenizer import normalize_term
 #: a phrase in Chinese double quotes (no line break, no nested quote)
 QUOTED = cjk.QUOTED_TERM
 #: characters that make a quoted phrase a clause or a list rather than a term
-NOT_IN_TERM = re.compile(r"[，,。；;：:！!？?、“”‘’《》\s]")
+NOT_IN_TERM = cjk.NOT_IN_TERM
 #: term length bounds (characters) for harvested terms; names from tables
 #: (project names) may be longer
 MIN_TERM_LEN, MAX_TERM_LEN, MAX_NAME_LEN = 2, 24, 40
 
 #: a bare number (“12345” is a hotline, not a term; “3+3”, “5G+” are terms)
-NUMBER_ONLY = re.compile(r"^[\d.,%‰]+$")
+NUMBER_ONLY = cjk.NUMBER_ONLY
 
 #: block kinds whose text is searched for quoted terms and counted
 TEXT_KINDS = ("title", "heading", "paragraph", "column_title", "column_item", "note", "caption",
