@@ -98,3 +98,15 @@ def test_duckdb_reads_all_plans_at_once(repo):
                         f"join '{repo}/output/*/indicators.parquet' i using (plan_id, table_id, row_no) "
                         "where i.name = '地区生产总值增长' and v.measure = 'target_growth' order by plan_id").fetchall()
     assert target == [("plan-a", "7左右"), ("plan-b", "6左右")]
+
+
+def test_duckdb_cli_example_from_the_readme(repo):
+    """`duckdb -c "select * from 'output/*/indicator_values.parquet'"` works across plans."""
+    import shutil
+
+    exe = shutil.which("duckdb", path=str(Path(sys.executable).parent))
+    assert exe, "the duckdb CLI (duckdb-cli, a dev dependency) is not installed"
+    r = subprocess.run([exe, "-csv", "-c", "select distinct plan_id from 'output/*/indicator_values.parquet' "
+                        "order by plan_id"], cwd=repo, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split() == ["plan_id", "plan-a", "plan-b"]
