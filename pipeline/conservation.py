@@ -38,8 +38,11 @@ def output_texts(rows: dict[str, list[dict]]) -> list[tuple[str, str]]:
 
 
 def check_blocks(ex: Extracted, st: Structured) -> list[Finding]:
-    """Every line consumed by some block; block characters == line characters."""
+    """Every line consumed by some block, and each group of blocks that
+    share lines (a run-in heading and its paragraph) holds exactly the
+    characters of those lines.  Findings name the page and the text lost."""
     findings: list[Finding] = []
+    by_order = {ln.order: ln for ln in ex.lines}
     used = set()
     for b in st.blocks:
         used.update(b.lines)
@@ -48,7 +51,63 @@ def check_blocks(ex: Extracted, st: Structured) -> list[Finding]:
             findings.append(Finding("conservation", "error", None, f"page {ln.page}",
                                     f"line not assigned to any block: {ln.text[:60]}",
                                     expected=ln.text, actual=None))
+    # union blocks that share a line
+    parent = list(range(len(st.blocks)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    owner: dict[int, int] = {}
+    for k, b in enumerate(st.blocks):
+        for o in b.lines:
+            if o in owner:
+                parent[find(k)] = find(owner[o])
+            else:
+                owner[o] = k
+    groups: dict[int, list[int]] = {}
+    for k in range(len(st.blocks)):
+        groups.setdefault(find(k), []).append(k)
+    for members in groups.values():
+        blocks = [st.blocks[k] for k in members]
+        orders = sorted({o for b in blocks for o in b.lines})
+        want = Counter()
+        for o in orders:
+            want += _chars(by_order[o].text)
+        got = Counter()
+        for b in blocks:
+            got += _chars(b.text)
+        if want == got:
+            continue
+        pages = sorted({by_order[o].page for o in orders})
+        where = f"page {pages[0]}" if len(pages) == 1 else f"pages {pages[0]}-{pages[-1]}"
+        lost, extra = want - got, got - want
+        kinds = "/".join(sorted({b.kind for b in blocks}))
+        if lost:
+            findings.append(Finding("conservation", "error", blocks[0].table_id, where,
+                                    f"{sum(lost.values())} characters of the input missing from {kinds} "
+                                    f"block {blocks[0].block_id}", expected=_in_order(orders, by_order, lost),
+                                    actual=None))
+        if extra:
+            findings.append(Finding("conservation", "error", blocks[0].table_id, where,
+                                    f"{sum(extra.values())} characters in {kinds} block {blocks[0].block_id} "
+                                    "that are not in its input lines (duplicated?)", expected=None,
+                                    actual="".join(sorted(extra.elements()))[:500]))
     return findings
+
+
+def _in_order(orders: list[int], by_order: dict, lost: Counter) -> str:
+    """The lost characters in the order they appear in the input lines."""
+    left = Counter(lost)
+    out = []
+    for o in reversed(orders):        # lost text is usually at the end: take the last occurrences
+        for ch in reversed(cjk.strip_all_space(by_order[o].text)):
+            if left[ch] > 0:
+                out.append(ch)
+                left[ch] -= 1
+    return "".join(reversed(out))[:500]
 
 
 def check_outputs(ex: Extracted, rows: dict[str, list[dict]]) -> list[Finding]:
@@ -64,7 +123,7 @@ def check_outputs(ex: Extracted, rows: dict[str, list[dict]]) -> list[Finding]:
     extra = got - want
     if lost:
         s = "".join(sorted(lost.elements()))
-        findings.append(Finding("conservation", "error", None, _where(ex, lost),
+        findings.append(Finding("conservation", "error", None, "output records",
                                 f"{sum(lost.values())} input characters missing from the outputs",
                                 expected=s[:500], actual=None))
     if extra:
@@ -73,8 +132,3 @@ def check_outputs(ex: Extracted, rows: dict[str, list[dict]]) -> list[Finding]:
                                 f"{sum(extra.values())} output characters not in the input (duplicated?)",
                                 expected=None, actual=s[:500]))
     return findings
-
-
-def _where(ex: Extracted, lost: Counter) -> str:
-    pages = sorted({ln.page for ln in ex.lines if any(c in lost for c in ln.text)})
-    return "pages " + ",".join(str(p) for p in pages[:20])

@@ -88,7 +88,9 @@ def finish(plan_id: str, ex: Extracted, st: Structured, ts: TableSet,
     """Build the output rows and run the conservation check."""
     findings = conservation.check_blocks(ex, st)
     outputs = build_outputs(plan_id, st, ts, terms, findings)
-    out_findings = conservation.check_outputs(ex, outputs.rows)
+    # the output-level check is a safety net: report it only when the
+    # block-level check (which names the page and text) found nothing
+    out_findings = [] if findings else conservation.check_outputs(ex, outputs.rows)
     if out_findings:
         outputs = build_outputs(plan_id, st, ts, terms, findings + out_findings)
     return ParseResult(plan_id, ex, st, ts, outputs, findings + out_findings)
