@@ -120,7 +120,7 @@ def structure(ex: Extracted) -> Structured:
             continue
         ann = parse_heading(ln.text, standalone=True)
         is_annex = ann is not None and ann.rank == cjk.RANK_ANNEX and ann.strong and ln.width < 12
-        if is_annex or ((reg.is_caption(lines, i, layout) or reg._in_table_region(ln, layout))
+        if is_annex or ((reg.is_caption(lines, i, layout) or reg.in_table_region(ln, layout))
                         and _prev_ends_unit(lines, i, layout)):
             start = i
             if is_annex:
@@ -163,8 +163,9 @@ def structure(ex: Extracted) -> Structured:
             drafts.append(_draft("caption", [ln]))
 
     # -- 专栏 bodies --------------------------------------------------------
+    # each box is looked for between its title and the next title, so two
+    # boxes never claim the same lines
     flow = [x for x in lines if not taken[x.order]]
-    pos = {x.order: k for k, x in enumerate(flow)}
     box_units: dict[int, list[list[Line]]] = {}
     for t_idx, ct in enumerate(titles):
         if any(d.kind == "table" and d.extra.get("column_key") == ct.key for d in drafts):
@@ -189,8 +190,6 @@ def structure(ex: Extracted) -> Structured:
             for u in units:
                 for x in u:
                     taken[x.order] = True
-        # rebuild the flow positions lazily: take_box only reads flow
-    del pos
 
     for ct in titles:
         units = box_units.get(ct.key, [])
@@ -384,7 +383,7 @@ def _heading_start(ln: Line, layout: Layout) -> bool:
 
 def _title_continues(prev: Line, ln: Line, layout: Layout) -> bool:
     """PDF: ``ln`` continues the 专栏 title whose last line is ``prev``."""
-    return not reg._in_table_region(ln, layout) and _heading_continues(prev, ln, layout)
+    return not reg.in_table_region(ln, layout) and _heading_continues(prev, ln, layout)
 
 
 def _heading_continues(prev: Line, ln: Line, layout: Layout) -> bool:

@@ -77,7 +77,7 @@ def _body_like(ln: Line, layout: Layout) -> bool:
     return ln.width >= info.full - 3 and " " not in ln.text.strip() and not _ROWISH.search(ln.text)
 
 
-def _in_table_region(ln: Line, layout: Layout) -> bool:
+def in_table_region(ln: Line, layout: Layout) -> bool:
     r = layout.regions.get(ln.region) if ln.region is not None else None
     return r is not None and r.kind in ("table", "rule_table")
 
@@ -87,14 +87,14 @@ def extend_table(lines: list[Line], start: int, layout: Layout) -> tuple[int, in
     (end_of_table, end_of_notes) as exclusive indexes into ``lines``."""
     i = start
     n = len(lines)
-    geometric_table = _in_table_region(lines[start], layout)
+    geometric_table = in_table_region(lines[start], layout)
     while i < n:
         ln = lines[i]
         if ln.furniture:
             i += 1
             continue
         if geometric_table:
-            if not _in_table_region(ln, layout):
+            if not in_table_region(ln, layout):
                 break
             i += 1
             continue
