@@ -59,7 +59,7 @@ FILES = {
         "raw": "the entry as printed, label included", "page_start": "first page", "page_end": "last page",
     }),
     "notes.parquet": ("every other piece of text: table notes, figure captions, table titles and unit lines, page furniture, the title page", {
-        "kind": "`note` (注：…), `caption` (figure), `table_title`, `table_unit` (投资单位：万元), `page_number`/`header`/`footer` (furniture), `title`",
+        "kind": "`note` (注：…), `caption` (figure), `table_title`, `table_unit` (投资单位：万元), `page_number`/`header`/`footer` (page furniture), `toc` (table-of-contents lines), `title` (title page)",
         "node_id": "outline node it sits in", "column_no": "box it belongs to, if any",
         "table_id": "table it annotates, if any", "order": "reading order among all blocks",
         "text": "text as printed (notes keep their `注：`/`1.` prefixes)", "page": "page",
