@@ -307,6 +307,17 @@ def _row_pieces(g: list[Line], bounds: list[float]) -> list[tuple[tuple[int, int
     return out
 
 
+def _new_row(frag: _Frag, pcs: list, r: int, page: int, used: set[int]) -> dict[int, _PCell]:
+    """One cell per row piece on grid row ``r``; returns them by first column."""
+    row: dict[int, _PCell] = {}
+    for (c0, c1, t), ln in pcs:
+        cell = _PCell(r, c0, 1, c1 - c0, [t], [ln.order], page)
+        frag.cells.append(cell)
+        row[c0] = cell
+        used.add(ln.order)
+    return row
+
+
 def _rule_fragment(region: Region, lines: list[Line], bounds: list[float], used: set[int]) -> _Frag:
     rules = sorted(region.rules)
     geo = [ln for ln in lines if ln.top is not None]
@@ -327,12 +338,7 @@ def _rule_fragment(region: Region, lines: list[Line], bounds: list[float], used:
                 prev[c0].lines.append(ln.order)
                 used.add(ln.order)
             continue
-        prev = {}
-        for (c0, c1, t), ln in pcs:
-            cell = _PCell(r, c0, 1, c1 - c0, [t], [ln.order], region.page)
-            frag.cells.append(cell)
-            prev[c0] = cell
-            used.add(ln.order)
+        prev = _new_row(frag, pcs, r, region.page, used)
         r += 1
     current: dict[int, _PCell] = {}
     for g in _baselines(body):
@@ -359,11 +365,7 @@ def _rule_fragment(region: Region, lines: list[Line], bounds: list[float], used:
             used.add(ln.order)
             r += 1
             continue
-        for (c0, c1, t), ln in pcs:
-            cell = _PCell(r, c0, 1, c1 - c0, [t], [ln.order], region.page)
-            frag.cells.append(cell)
-            current[c0] = cell
-            used.add(ln.order)
+        current = _new_row(frag, pcs, r, region.page, used)
         r += 1
     frag.n_rows = r
     return frag
