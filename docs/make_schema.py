@@ -28,7 +28,7 @@ FILES = {
         "label": "the numbering as printed, normalised (`第三章`, `一、`, `（一）`, `1.`)",
         "title": "the title without the label (spaces between two ideographs kept as printed)",
         "level": "depth in the outline, 1 = top",
-        "order": "reading order of the nodes (0-based)",
+        "seq": "reading order of the nodes (0-based; `order` before schema 2.0)",
         "page_start": "page of the heading (physical PDF page; text input: page marks)",
         "page_end": "last page with content of the node or its descendants",
         "path": "titles of the node and its ancestors joined with ` › `",
@@ -38,7 +38,7 @@ FILES = {
         "para_id": "`<node_id>#p<k>` (k-th paragraph of the node; `front#p1` before the first heading; `<node_id>#col<k>#p<j>` inside a text 专栏)",
         "node_id": "innermost outline node (null for front matter such as the preamble)",
         "column_no": "专栏 number when the paragraph is inside a box of kind `text`, else null",
-        "order": "global reading order (0-based)",
+        "seq": "global reading order (0-based; `order` before schema 2.0)",
         "text": "paragraph text (NFC; no spaces between Chinese and Latin/digits)",
         "page_start": "first page", "page_end": "last page (paragraphs rejoined across page breaks)",
         "n_chars": "non-whitespace characters",
@@ -61,7 +61,7 @@ FILES = {
     "notes.parquet": ("every other piece of text: table notes, figure captions, table titles and unit lines, page furniture, the title page", {
         "kind": "`note` (注：…), `caption` (figure), `table_title`, `table_unit` (投资单位：万元), `page_number`/`header`/`footer` (page furniture), `toc` (table-of-contents lines), `title` (title page)",
         "node_id": "outline node it sits in", "column_no": "box it belongs to, if any",
-        "table_id": "table it annotates, if any", "order": "reading order among all blocks",
+        "table_id": "table it annotates, if any", "seq": "reading order among all blocks (`order` before schema 2.0)",
         "text": "text as printed (notes keep their `注：`/`1.` prefixes)", "page": "page",
     }),
     "tables.parquet": ("one row per cell of every table found", {
@@ -75,7 +75,7 @@ FILES = {
     "indicators.parquet": ("one row per indicator of a 主要指标 table", {
         "table_id": "table", "row_no": "indicator number as printed",
         "category_no": "number of the category row (一、经济发展 → 1)", "category": "category name (`经济发展`)",
-        "group": "merged row label grouping several indicators (`森林发展`), else null",
+        "group_label": "merged row label grouping several indicators (`森林发展`), else null (`group` before schema 2.0)",
         "name": "indicator name without its unit", "unit": "unit from the name's parentheses or the group label (`%`, `亿元`, `吨`)",
         "attribute": "`预期性` (expected) or `约束性` (binding)", "page": "page of the row",
     }),
@@ -106,10 +106,11 @@ FILES = {
         "invested_before": "到2020年底累计完成投资", "invested_in_period": "“十四五”期间投资", "page": "page of the row",
     }),
     "validation.parquet": ("one row per finding", {
-        "check": "`row_identity` (total − before ≠ in-period), `sum_*` (parent ≠ sum of children), `missing_attribute`, `missing_unit`, `unparsed_cell`, `conservation` (input text not in any record) …",
+        "rule": "the check that found it (`check` before schema 2.0): `row_identity` (total − before ≠ in-period), `sum_mismatch` (parent ≠ sum of children), `summary_mismatch`, `missing_attribute`, `missing_unit`, `unparsed_cell`, `table_*`, `conservation` (input text not in any record) …",
         "severity": "`error`, `warning` or `info`", "table_id": "table concerned (null for document-level checks)",
         "location": "row or page concerned", "message": "human-readable description",
         "expected": "expected value (as text)", "actual": "printed value (as text)",
+        "source": "`document`: an inconsistency of the plan itself, read correctly (its amounts do not add up; reported once even when the row is printed in two tables: `location` then names the other table); `extraction`: a doubt of the parser about its own reading (one mapping from rule to source: `pipeline.model.FINDING_SOURCE`)",
     }),
     "keywords.parquet": ("one row per outline node × keyword (chapters and sections)", {
         "node_id": "part, chapter or section (each kind is its own TF-IDF collection)", "level": "node level", "rank": "1 = strongest keyword",
@@ -124,6 +125,8 @@ FILES = {
 
 
 DIFF_COLUMNS = {
+    "plan_a": "plan id of version A (also in the file metadata), so several diffs read together keep what they compare",
+    "plan_b": "plan id of version B",
     "level": "`chapter` / `section` / `paragraph` / `column` / `indicator` / `project` (parts and annexes report as `chapter`, deeper headings as `section`, 专栏 entries as `column`, summary rows as `project` with `detail.summary`)",
     "change": "`added` / `removed` / `modified` / `moved` / `renamed`",
     "a_ref": "id in version A: node_id, para_id, `专栏N`, `专栏N#k`, `table_id#row_no`, `table_id#project_no`, `table_id#level:name`; null if added",
@@ -149,11 +152,16 @@ def example(d: Path, name: str) -> dict | None:
 
 
 def render(d: Path | None) -> str:
-    out = ["# Output schema (contract v1)", "",
+    out = [f"# Output schema (contract v1, schema version {schemas.SCHEMA_VERSION})", "",
            "Generated by `docs/make_schema.py` from `pipeline/schemas.py`. Every Parquet file has a",
            "`plan_id` column (dictionary-encoded) and file metadata: `plan_id`, `source_sha256`,",
            "`pipeline_version`, `schema_version`. Integers are int32 (int64 for amounts), missing values",
            "are null (never 0), values are float64; dictionary-encoded columns are marked *dict*.", "",
+           "Friendly to every reader: no column is a reserved SQL word (schema 2.0 renamed `order` → `seq`,",
+           "`group` → `group_label`, `check` → `rule`), so DuckDB queries need no quoting; the files carry",
+           "pandas metadata naming the nullable extension types, so `pd.read_parquet` reads integer",
+           "columns with nulls as `Int32`/`Int64` (`2025`, `<NA>`) and booleans as `boolean`, not as floats.",
+           "`plan validate DIR` checks a parsed plan against this contract.", "",
            "`document.json` holds the same content as one tree: `plan_id`, `title`, `source` (name, sha256,",
            "kind, encoding, pages), `front_matter` (blocks before the first heading), `outline` (nodes with",
            "`content` — paragraphs, columns with their items/tables/notes, tables, notes, figure captions —",
@@ -177,9 +185,11 @@ def render(d: Path | None) -> str:
     from pipeline.diff import CHANGES_SCHEMA
 
     out += ["## `diffs/<a>__<b>/changes.parquet`", "",
-            "One row per change between version A and version B (`python -m pipeline diff`). File metadata",
-            "carries `plan_a` and `plan_b`. Next to it, `report.html` is a self-contained page (summary, chapter",
-            "navigation, changed paragraphs with insertions and deletions highlighted).", "",
+            "One row per change between version A and version B (`python -m pipeline diff`). The `plan_a` and",
+            "`plan_b` columns and the file metadata name the two plans. Next to it, `report.html` is a",
+            "self-contained page (summary, one chapter navigation in B's order, renames, long added or removed",
+            "parts collapsed to their title and size, changed paragraphs with insertions and deletions",
+            "highlighted, amounts with thousands separators, units and differences).", "",
             "| column | type | meaning |", "|---|---|---|"]
     for f in CHANGES_SCHEMA:
         t = "string *dict*" if str(f.type).startswith("dictionary") else str(f.type)

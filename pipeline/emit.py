@@ -42,6 +42,16 @@ def _path_titles(nodes: dict[str, Node], node_id: str | None) -> str:
     return " › ".join(reversed(parts))
 
 
+#: Record field → contract column where they differ: the contract avoids SQL
+#: keywords (schema 2.0), the records keep their short field names.
+CONTRACT_NAMES = {"order": "seq", "group": "group_label", "check": "rule"}
+
+
+def _contract_row(record) -> dict:
+    """A record as a contract row (fields renamed by :data:`CONTRACT_NAMES`)."""
+    return {CONTRACT_NAMES.get(k, k): v for k, v in asdict(record).items()}
+
+
 def build_outputs(plan_id: str, st: Structured, ts: TableSet | None = None,
                   terms: dict[str, list[dict]] | None = None,
                   extra_findings: list[Finding] | None = None) -> Outputs:
@@ -53,7 +63,7 @@ def build_outputs(plan_id: str, st: Structured, ts: TableSet | None = None,
 
     out.rows["sections.parquet"] = [
         {"node_id": n.node_id, "parent_id": n.parent_id, "kind": n.kind, "number": n.number,
-         "label": n.label, "title": n.title, "level": n.level, "order": n.order,
+         "label": n.label, "title": n.title, "level": n.level, "seq": n.order,
          "page_start": n.page_start, "page_end": n.page_end,
          "path": _path_titles(nodes, n.node_id), "text": blocks[n.block_id].text}
         for n in st.nodes]
@@ -64,7 +74,7 @@ def build_outputs(plan_id: str, st: Structured, ts: TableSet | None = None,
         if b.kind != "paragraph":
             continue
         para_rows.append({"para_id": para_id_of[b.block_id], "node_id": b.node_id, "column_no": b.column_no,
-                          "order": len(para_rows), "text": b.text, "page_start": b.page_start,
+                          "seq": len(para_rows), "text": b.text, "page_start": b.page_start,
                           "page_end": b.page_end, "n_chars": len(cjk.strip_all_space(b.text))})
     out.rows["paragraphs.parquet"] = para_rows
 
@@ -91,7 +101,7 @@ def build_outputs(plan_id: str, st: Structured, ts: TableSet | None = None,
 
     out.rows["notes.parquet"] = [
         {"kind": b.role if b.kind == "furniture" and b.role else b.kind, "node_id": b.node_id,
-         "column_no": b.column_no, "table_id": b.table_id, "order": b.block_id,
+         "column_no": b.column_no, "table_id": b.table_id, "seq": b.block_id,
          "text": b.text, "page": b.page_start}
         for b in blocks if b.kind in ("note", "caption", "table_title", "table_unit", "furniture", "title")]
 
@@ -102,11 +112,11 @@ def build_outputs(plan_id: str, st: Structured, ts: TableSet | None = None,
          "kind": tinfo[c.table_id].kind if c.table_id in tinfo else None,
          "title": tinfo[c.table_id].title if c.table_id in tinfo else None}
         for c in ts.cells]
-    out.rows["indicators.parquet"] = [asdict(x) for x in ts.indicators]
+    out.rows["indicators.parquet"] = [_contract_row(x) for x in ts.indicators]
     out.rows["indicator_values.parquet"] = [asdict(x) for x in ts.indicator_values]
     out.rows["projects.parquet"] = [asdict(x) for x in ts.projects]
     out.rows["project_summary.parquet"] = [asdict(x) for x in ts.project_summary]
-    out.rows["validation.parquet"] = [asdict(x) for x in list(ts.findings) + list(extra_findings or [])]
+    out.rows["validation.parquet"] = [_contract_row(x) for x in list(ts.findings) + list(extra_findings or [])]
     terms = terms or {}
     out.rows["keywords.parquet"] = terms.get("keywords", [])
     out.rows["tokens.parquet"] = terms.get("tokens", [])

@@ -70,6 +70,12 @@ class StrictModeFailure(PipelineError):
     exit_code = 10
 
 
+class ContractViolation(PipelineError):
+    """``plan validate``: a parsed plan does not match the output contract."""
+
+    exit_code = 11
+
+
 class StageError(PipelineError):
     """An internal bug, reported with the input and stage it happened in."""
 

@@ -13,7 +13,7 @@ Outputs (written atomically: a temporary sibling directory replaces the
 target in one rename; byte-identical on rerun):
 
 * ``changes.parquet`` — one row per change, schema :data:`CHANGES_SCHEMA`,
-  plan ids in the file metadata (``plan_a``, ``plan_b``);
+  plan ids in the ``plan_a``/``plan_b`` columns and in the file metadata;
 * ``report.html`` — one self-contained page (inline CSS, no scripts, no
   network): summary, chapter navigation, changes with <ins>/<del>.
 """
@@ -28,6 +28,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
+from ..contract import resolve_plan_dir
 from ..emit import replace_dir
 from .compare import diff_plans
 from .load import PlanData, load_plan, resolve
@@ -35,7 +36,7 @@ from .report import render_report
 from .schema import CHANGES_SCHEMA, Change, file_metadata, to_table
 
 __all__ = ["run_diff", "diff_pair", "diff_pairs", "diff_plans", "write_diff", "load_plan", "Change",
-           "CHANGES_SCHEMA", "default_out"]
+           "CHANGES_SCHEMA", "default_out", "diff_summary"]
 
 
 def default_out(a_id: str, b_id: str, root: str | Path = "output") -> Path:
@@ -61,12 +62,15 @@ def write_diff(out_dir: str | Path, a: PlanData, b: PlanData, changes: list[Chan
 
 
 def run_diff(a: str | Path, b: str | Path, out: str | Path | None = None, *, jobs: int | None = None) -> Path:
-    """Compare two plans (parsed output dirs, or input files parsed first
-    with ``jobs`` page workers) and write the diff to ``out`` (default
+    """Compare two plans (parsed plan dirs, output roots holding one plan, or
+    input files parsed first with ``jobs`` page workers) and write the diff to ``out`` (default
     ``output/diffs/<a>__<b>/``).  Returns the output directory."""
     work = None
     try:
-        if not (Path(a).is_dir() and Path(b).is_dir()):
+        for side in (a, b):               # fail fast, before parsing either input file
+            if not Path(side).is_file():
+                resolve_plan_dir(side)
+        if Path(a).is_file() or Path(b).is_file():
             work = tempfile.TemporaryDirectory(prefix="plan-diff-")
         da = resolve(a, work, jobs=jobs, side="a")
         db = resolve(b, work, jobs=jobs, side="b")
@@ -76,6 +80,24 @@ def run_diff(a: str | Path, b: str | Path, out: str | Path | None = None, *, job
     finally:
         if work is not None:
             work.cleanup()
+
+
+def diff_summary(out_dir: str | Path) -> dict:
+    """What a written diff holds: plan ids, where it is, change counts by
+    kind of change and by level (read back from ``changes.parquet``)."""
+    from collections import Counter
+
+    from .schema import CHANGES, LEVELS
+
+    d = Path(out_dir)
+    t = pq.read_table(d / "changes.parquet", columns=["level", "change"])
+    meta = t.schema.metadata or {}
+    by_change = Counter(t.column("change").to_pylist())
+    by_level = Counter(t.column("level").to_pylist())
+    return {"plan_a": meta.get(b"plan_a", b"").decode(), "plan_b": meta.get(b"plan_b", b"").decode(),
+            "out": str(d), "report": str(d / "report.html"),
+            "changes": {"total": t.num_rows, "by_change": {k: by_change[k] for k in CHANGES if by_change[k]},
+                        "by_level": {k: by_level[k] for k in LEVELS if by_level[k]}}}
 
 
 def diff_pair(a_dir: str | Path, b_dir: str | Path, out_root: str | Path = "output") -> Path:
