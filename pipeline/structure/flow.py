@@ -56,8 +56,8 @@ def _strong(ln: Line) -> HeadingMatch | None:
 
 def _heading_start(ln: Line, layout: Layout) -> bool:
     """PDF: a line that may open a (possibly wrapped) heading: numbered like
-    an outline heading and set apart by emphasis (bold, larger, centred)."""
-    return layout.info[ln.order].emphasis and parse_heading(ln.text, standalone=True) is not None
+    an outline heading and set apart from the body by its typography."""
+    return layout.set_apart(ln) and parse_heading(ln.text, standalone=True) is not None
 
 
 def heading_continues(prev: Line, ln: Line, layout: Layout) -> bool:
@@ -69,7 +69,7 @@ def heading_continues(prev: Line, ln: Line, layout: Layout) -> bool:
         return False
     if (ln.gap_before or 0) >= 0.5 or cjk.ends_sentence(prev.text):
         return False
-    if not layout.info[ln.order].emphasis or ln.bold != prev.bold or ln.font_name != prev.font_name or \
+    if not layout.set_apart(ln) or ln.bold != prev.bold or ln.font_name != prev.font_name or \
             abs((ln.font_size or 0) - (prev.font_size or 0)) > 0.1:
         return False
     return not _opens_own(ln)
