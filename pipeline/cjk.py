@@ -333,6 +333,15 @@ TABLE_CAPTION = re.compile(r"(?:^(?:附\s*)?表\s*\d+[\s.:：、]|(?:汇总表|�
 UNIT_LINE = re.compile(r"^(?:投资)?(?:计量)?单位\s*[:：]\s*(\S+)$")
 PAGE_NUMBER = re.compile(r"^(?:[—–\-－]\s*\d{1,4}\s*[—–\-－]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d{1,4}|[-—]?\s*\d{1,4}\s*/\s*\d{1,4})$")
 
+#: Front and back matter of an official document (GB/T 9704 公文 and its web and
+#: newspaper reprints): the issuing notice, its date line, the colophon (版记), a
+#: source header printed above the text, the adoption note under a title.
+NOTICE_TITLE = re.compile(r"(?:关于|印发|转发).{2,80}(?:的)?(?:通知|决定|意见|批复|公告)$")
+DATE_LINE = re.compile(rf"^(?:\d{{4}}|[〇○零一二三四五六七八九]{{4}})\s*年\s*(?:\d{{1,2}}|{CN_NUMERAL})\s*月\s*(?:\d{{1,2}}|{CN_NUMERAL})\s*日")
+COLOPHON_CUE = re.compile(r"(?:\d{4}\s*年.{1,6}日\s*印\s*发|抄\s*送\s*[：:]|主\s*送\s*[：:]|[初终]?\s*校\s*(?:对)?\s*[：:]|责任编辑\s*[：:])")
+SOURCE_HEADER = re.compile(r"(?:www\.|https?://|\.gov\.cn|\.com\b|分类号\s*[:：]|第\s*[A-Z]?\s*\d[\d\s]*版)")
+ADOPTION_NOTE = re.compile(r"(?:通过|批准|审议|印发|发布)\s*[）)]?\s*$")
+GLOSSARY_TITLE = re.compile(r"^\s*(?:附\s*[：:]?\s*)?(?:名\s*词\s*解\s*释|术\s*语\s*解\s*释|名\s*词\s*术\s*语)\s*$")
 #: How a plan's title ends (…规划纲要, …计划（草案）).
 PLAN_TITLE = re.compile(r"(?:规划|纲要|计划)(?:[（(](?:草案|征求意见稿|送审稿)[）)])?$")
 
@@ -560,7 +569,7 @@ TOC_TITLE = re.compile(r"^\s*目\s*录\s*$")
 #: A TOC title run together with its first entry (``目录序言``).
 TOC_TITLE_RUN_IN = re.compile(r"^\s*目\s*录\s*(?:序\s*言|前\s*言|引\s*言|说\s*明|第\s*[零〇一二两三四五六七八九十百千\d]+\s*(?:篇|编|部分|章|节))")
 #: Front-matter headings that a TOC lists before the first part or chapter.
-FRONT_MATTER_TITLE = re.compile(r"^\s*(?:序\s*言|前\s*言|引\s*言|导\s*言|说\s*明|总\s*则|概\s*述)\s*$")
+FRONT_MATTER_TITLE = re.compile(r"^\s*(?:序\s*言|前\s*言|引\s*言|导\s*言)\s*$")
 #: A cell holding only a category number (``一``, ``二、``) or an item number (``1``, ``2.``).
 CN_NUMBER_ONLY = re.compile(r"^([一二三四五六七八九十]+)[、.．]?$")
 ARABIC_NUMBER_ONLY = re.compile(r"^(\d{1,3})[、.．]?$")

@@ -25,6 +25,7 @@ from . import regions as reg
 from .drafts import Draft as _Draft
 from .drafts import draft as _draft
 from .flow import body, heading_continues
+from .front import front_matter
 from .headings import parse_heading
 from .layout import Layout, analyse
 from .outline import build_outline
@@ -69,13 +70,10 @@ def structure(ex: Extracted) -> Structured:
         taken[ln.order] = True
         drafts.append(_draft("furniture", [ln], ln.text, role="toc"))
 
-    # -- document title (title page in a PDF, or a title line at the top) --
-    title_lines = _find_title(lines, layout)
-    for ln in title_lines:
-        taken[ln.order] = True
-    doc_title = join_texts([x.text for x in title_lines]) if title_lines else None
-    if title_lines:
-        drafts.append(_draft("title", title_lines, doc_title))
+    # -- front and back matter: title block, issuing notice, colophon -------
+    fm = front_matter(lines, layout, taken)
+    drafts.extend(fm.drafts)
+    doc_title = fm.title
 
     # -- 专栏 titles, tables, notes ----------------------------------------
     titles: list[col.ColumnTitle] = []
@@ -250,33 +248,6 @@ def _take_table(lines: list[Line], start: int, layout: Layout, taken: list[bool]
     for grp in reg.split_notes(notes, layout):
         drafts.append(_draft("note", grp, table_id=table_id, column_no=column_no, column_key=column_key))
     return end_notes
-
-
-def _find_title(lines: list[Line], layout: Layout) -> list[Line]:
-    """Title lines at the top of the document: on a PDF title page (large
-    font, page 1, before any body text) or a short leading text line that
-    names the plan (…规划纲要)."""
-    if not lines:
-        return []
-    if layout.geometric:
-        first_page = [x for x in lines if x.page == lines[0].page and not x.furniture]
-        big = [x for x in first_page if layout.info[x.order].emphasis and (x.font_size or 0) >
-               1.3 * (reg.layout_body_size(lines, layout) or 99)]
-        if big and big[0] is first_page[0]:
-            out = []
-            for x in first_page:
-                if x in big:
-                    out.append(x)
-                else:
-                    break
-            return out
-        return []
-    first = lines[0]
-    t = first.text.strip()
-    if (cjk.PLAN_TITLE.search(t) and cjk.match_numbering(t) is None and len(lines) > 1
-            and (layout.info[first.order].very_short or not layout.wrapped) and lines[1].segment == 0):
-        return [first]
-    return []
 
 
 def _is_chapter_or_part(ln: Line) -> bool:

@@ -33,13 +33,23 @@ from .. import cjk
 from ..model import Line
 from . import columns as col
 from .drafts import Draft, draft
-from .headings import MAX_RUNIN_TITLE, MAX_TITLE, HeadingMatch, parse_heading, parse_runon_strong
+from .headings import (
+    MATTER_KINDS,
+    MAX_RUNIN_TITLE,
+    MAX_TITLE,
+    HeadingMatch,
+    parse_heading,
+    parse_matter_heading,
+    parse_runon_strong,
+)
 from .layout import Layout
 from .numbering import Numbering
 from .paragraphs import is_boundary, join_texts
 
 __all__ = ["body", "heading_continues", "form_units"]
 
+#: Stack rank of a node that any later heading closes (a preface, a glossary).
+_CLOSED_BY_ANY = 99
 #: Characters that never occur inside a heading title (a line holding one is body text).
 _NOT_IN_TITLE = "，。；：！？,;:!?"
 
@@ -240,6 +250,11 @@ class _Decoder:
         return out
 
     def _accept(self, h: HeadingMatch) -> bool:
+        if h.kind in MATTER_KINDS:
+            # unnumbered front/back matter: any heading after it closes it
+            self.stack = [(_CLOSED_BY_ANY, f"/{h.kind}:{self.counter}")]
+            self.counter += 1
+            return True
         parent = self._parent(h.rank)
         number = h.number
         if h.damaged and not number:
@@ -277,7 +292,7 @@ class _Decoder:
         if id(u) in self.heading_units:
             return parse_heading(join_texts([x.text for x in u]), standalone=True, damaged_ok=True)
         if standalone:
-            return parse_heading(first.text, standalone=True, damaged_ok=True)
+            return parse_heading(first.text, standalone=True, damaged_ok=True) or parse_matter_heading(first.text)
         h = parse_heading(join_texts([x.text for x in u]), standalone=False)
         if h is not None and h.strong:
             h = None
@@ -338,7 +353,7 @@ class _Decoder:
         return None
 
     def _emit_heading(self, unit: list[Line], h: HeadingMatch) -> None:
-        kind = "annex" if h.rank == cjk.RANK_ANNEX and h.label.startswith("附") else cjk.RANK_KIND[h.rank]
+        kind = h.kind or ("annex" if h.rank == cjk.RANK_ANNEX and h.label.startswith("附") else cjk.RANK_KIND[h.rank])
         extra = {"node_kind": kind, "rank": h.rank, "number": h.number, "label": h.label, "title": h.title}
         anchor = self._anchor(unit[0])
         if h.rest:

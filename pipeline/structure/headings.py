@@ -34,6 +34,7 @@ class HeadingMatch:
     strong: bool
     damaged: bool = False  # the label lost a character (see cjk.match_damaged_numbering)
     runon: bool = False    # the title ran on into body text with no mark between (see parse_runon_strong)
+    kind: str | None = None  # node kind when not given by the rank (preface, glossary)
 
 
 _RUNIN_END = cjk.RUNIN_TITLE_END
@@ -102,3 +103,19 @@ def parse_runon_strong(text: str) -> HeadingMatch | None:
         return None
     return HeadingMatch(num.rank, num.number, num.label, cjk.clean_spaces(rest[:m.start()]), t[:cut], t[cut:],
                         True, runon=True)
+
+
+#: Node kinds of unnumbered headings that open front or back matter.
+MATTER_KINDS = ("preface", "glossary")
+
+
+def parse_matter_heading(text: str) -> HeadingMatch | None:
+    """A heading that opens front or back matter: 序言/前言/引言 (``preface``),
+    名词解释 (``glossary``).  They carry no number; the node holds the
+    paragraphs up to the next heading."""
+    t = text.strip()
+    for kind, rx in (("preface", cjk.FRONT_MATTER_TITLE), ("glossary", cjk.GLOSSARY_TITLE)):
+        if rx.match(t):
+            title = cjk.strip_all_space(t)
+            return HeadingMatch(cjk.RANK_ANNEX, 0, title, title, text, "", True, kind=kind)
+    return None
