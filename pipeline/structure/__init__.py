@@ -203,9 +203,7 @@ def structure(ex: Extracted) -> Structured:
     flow = [x for x in lines if not taken[x.order]]
     drafts.extend(body(flow, layout))
 
-    if not any(d.kind == "heading" for d in drafts):
-        raise NotAPlan("no outline found (no 第N章/第N节/一、 headings, no 专栏): "
-                       "this does not look like a development plan", ex.source.path)
+    _check_plan(lines, drafts, ex.source.path)
 
     blocks = _finish(drafts)
     nodes = build_outline(blocks)
@@ -248,6 +246,26 @@ def _take_table(lines: list[Line], start: int, layout: Layout, taken: list[bool]
     for grp in reg.split_notes(notes, layout):
         drafts.append(_draft("note", grp, table_id=table_id, column_no=column_no, column_key=column_key))
     return end_notes
+
+
+#: A plan is Chinese text: at least this share of its characters are Han.
+MIN_HAN_SHARE = 0.2
+
+
+def _check_plan(lines: list[Line], drafts: list[_Draft], path: str) -> None:
+    """Raise :class:`NotAPlan` unless the text reads like a plan: mostly
+    Chinese, with an outline — a strong heading (第N章/节/篇), two numbered
+    headings or a 专栏.  One numbered line is a list, not an outline."""
+    chars = "".join(cjk.strip_all_space(x.text) for x in lines)
+    han = sum(1 for c in chars if cjk.is_ideograph(c))
+    if chars and han < MIN_HAN_SHARE * len(chars):
+        raise NotAPlan(f"only {100 * han / len(chars):.0f}% of the text is Chinese: "
+                       "this does not look like a Chinese development plan", path)
+    heads = [d for d in drafts if d.kind == "heading"]
+    strong = any(d.extra.get("node_kind") in ("part", "chapter", "section") for d in heads)
+    if not (strong or len(heads) >= 2 or any(d.kind == "column_title" for d in drafts)):
+        raise NotAPlan("no outline found (no 第N章/第N节/一、 headings, no 专栏): "
+                       "this does not look like a development plan", path)
 
 
 def _is_chapter_or_part(ln: Line) -> bool:
