@@ -124,6 +124,22 @@ def _text_title_continues(head: list[Line], ln: Line, layout: Layout) -> bool:
     return ln.width < info.full - 3.1 and layout.info[last.order].short is False or ln.width < 0.6 * info.full
 
 
+def _weak_title_line(ln: Line, layout: Layout) -> bool:
+    """A line shaped like a whole weak-numbered heading (``（一）加快发展…``):
+    short, a title without sentence punctuation.  After a line that ends a
+    sentence it starts a unit even where the layout shows no paragraph
+    break (headings set flush left among indented paragraphs)."""
+    num = cjk.match_numbering(ln.text) or cjk.match_damaged_numbering(ln.text)
+    if num is None or num.strong or not num.rest.strip():
+        return False
+    rest = num.rest.strip()
+    if cjk.display_width(rest) > MAX_TITLE or any(c in rest for c in "。！？；!?;"):
+        return False
+    if layout.geometric and (ln.font_size or 0) < 0.95 * (layout.body_size or 0):
+        return False            # headings are never set smaller than the body (table rows, notes are)
+    return not layout.wrapped or layout.info[ln.order].short
+
+
 def form_units(flow: list[Line], layout: Layout) -> tuple[list[list[Line]], set[int]]:
     """Split the flow into units; returns them and the ids of units that are
     a (possibly wrapped) heading taken as a whole."""
@@ -136,7 +152,8 @@ def form_units(flow: list[Line], layout: Layout) -> tuple[list[list[Line]], set[
         strong = _strong(ln) is not None
         if cur:
             b = is_boundary(cur[-1], ln, len(cur) == 1, layout)
-            if not b and strong and (cjk.ends_sentence(cur[-1].text) or layout.info[cur[-1].order].short):
+            if not b and (strong or _weak_title_line(ln, layout)) and \
+                    (cjk.ends_sentence(cur[-1].text) or layout.info[cur[-1].order].short):
                 b = True
             if b:
                 units.append(cur)
@@ -199,11 +216,15 @@ def _split_line(ln: Line, pos: int) -> tuple[Line, Line]:
             dataclasses.replace(ln, text=b, width=cjk.display_width(b), gap_before=None))
 
 
-def _embedded_label(text: str, allow_start: bool, want: list[tuple[int, int]]) -> int | None:
-    """Position of a strong label inside ``text`` whose (rank, number) is in
-    ``want`` and that sits where a heading can begin: at the start of the
-    line (``allow_start``: the line is inside a unit), after a sentence end,
-    or right after a title that itself began with a strong label."""
+def _embedded_label(text: str, allow_start: bool, want: dict[tuple[int, int], bool]) -> int | None:
+    """Position of a strong label inside ``text`` whose (rank, number) the
+    numbering expects (``want``) and that sits where a heading can begin: at
+    the start of the line (``allow_start``: the line is inside a unit),
+    after a sentence end, or right after a title that itself began with a
+    strong label.  A label ``want`` marks False (the first of its level: no
+    sequence vouches for it yet) is taken only in the last position — two
+    headings on one line — never from inside a sentence run (a preamble's
+    ``…共十七章。第一章总结…``)."""
     starts_strong = (n0 := cjk.match_numbering(text)) is not None and n0.strong
     for m in cjk.STRONG_LABEL_ANYWHERE.finditer(text):
         if m.start() == 0 and not allow_start:
@@ -212,7 +233,8 @@ def _embedded_label(text: str, allow_start: bool, want: list[tuple[int, int]]) -
         if num is None or not num.strong or (num.rank, num.number) not in want:
             continue
         before = text[:m.start()].rstrip()
-        if not before or cjk.ends_sentence(before) or (starts_strong and not any(c in before for c in _NOT_IN_TITLE)):
+        after_title = starts_strong and not any(c in before for c in _NOT_IN_TITLE)
+        if after_title or (want[(num.rank, num.number)] and (not before or cjk.ends_sentence(before))):
             return m.start()
     return None
 
@@ -237,16 +259,18 @@ class _Decoder:
             stack.pop()
         return stack[-1][1] if stack else ""
 
-    def _wanted(self) -> list[tuple[int, int]]:
-        """(rank, number) of the strong headings the numbering expects next."""
-        out = []
+    def _wanted(self) -> dict[tuple[int, int], bool]:
+        """(rank, number) of the strong headings the numbering expects next
+        → whether a sequence vouches for it (False for the first of a level)."""
+        out = {}
+        # an open part or chapter vouches for the first label below it; before
+        # any strong heading (a preamble) nothing does
+        strong_seen = any(r in self.numbering.last_global for r in (cjk.RANK_PART, cjk.RANK_CHAPTER))
         for rank in (cjk.RANK_PART, cjk.RANK_CHAPTER, cjk.RANK_SECTION):
             parent = self._parent(rank)
             if rank == cjk.RANK_SECTION and not any(r == cjk.RANK_CHAPTER for r, _ in self.stack):
                 continue
-            if rank != cjk.RANK_SECTION and rank not in self.numbering.last_global:
-                continue
-            out.append((rank, self.numbering.expected(parent, rank)))
+            out[(rank, self.numbering.expected(parent, rank))] = strong_seen
         return out
 
     def _accept(self, h: HeadingMatch) -> bool:
@@ -261,7 +285,7 @@ class _Decoder:
             number = self.numbering.expected(parent, h.rank)
         if not self.numbering.expected_ok(parent, h.rank, number, h.strong):
             return False
-        if h.damaged and number != self.numbering.expected(parent, h.rank):
+        if h.damaged and number not in self.numbering.next_numbers(parent, h.rank):
             return False
         while self.stack and self.stack[-1][0] >= h.rank:
             self.stack.pop()
@@ -319,6 +343,18 @@ class _Decoder:
                 queue[:0] = split
                 continue
             h = self.candidate(u)
+            if h is not None and h.strong and not h.title and queue and queue[0]:
+                # a label alone (``第一章``), its title the first line of the next unit
+                nxt = queue[0][0]
+                ok = heading_continues(u[-1], nxt, self.layout) if self.layout.geometric \
+                    else _text_title_continues(u, nxt, self.layout)
+                if ok:
+                    u = u + [nxt]
+                    queue[0] = queue[0][1:]
+                    if not queue[0]:
+                        queue.pop(0)
+                    self.heading_units.add(id(u))
+                    h = self.candidate(u)
             if h is None and (num := cjk.match_numbering(u[0].text)) is not None and num.strong:
                 h = self._runon(u)
             if h is not None and self._accept(h):
@@ -338,18 +374,19 @@ class _Decoder:
             pos = _embedded_label(ln.text, j > 0, want)
             if pos is None:
                 continue
-            if pos == 0:
-                out = [u[:j], u[j:j + 1]] + ([u[j + 1:]] if u[j + 1:] else [])
-                return out
-            a, b = self._piece(ln, pos)
             out: list[list[Line]] = []
-            head = u[:j] + ([a] if a.text.strip() else [])
-            if head:
-                out.append(head)
-            out.append([b])          # a strong heading stays on its line
-            if u[j + 1:]:
-                out.append(u[j + 1:])
-            return out
+            if pos == 0:
+                out, b = [u[:j]], ln
+            else:
+                a, b = self._piece(ln, pos)
+                head = u[:j] + ([a] if a.text.strip() else [])
+                if head:
+                    out.append(head)
+            # the heading and the lines after it were read as one unit with the
+            # line the heading hid in: read them again
+            rest, heads = form_units([b] + u[j + 1:], self.layout)
+            self.heading_units |= heads
+            return out + rest
         return None
 
     def _emit_heading(self, unit: list[Line], h: HeadingMatch) -> None:

@@ -81,7 +81,11 @@ def _analyse_text(lines: list[Line], regions: dict[int, Region]) -> Layout:
     widths = [x.width for x in lines if x.width >= 10 and not x.furniture]
     body_full = _mode(widths) or 28.0
     near = sum(1 for w in widths if abs(w - body_full) <= 1.5)
-    wrapped = len(widths) > 0 and near >= 0.3 * len(widths) and body_full >= 12
+    # hard-wrapped text has no line far longer than its wrap width (boxes and
+    # notes in a smaller font run ~1.4×); one paragraph per line with many
+    # short heading lines has a width mode too, but long lines as well
+    far = sum(1 for w in widths if w > 1.6 * body_full + 4)
+    wrapped = len(widths) > 0 and near >= 0.3 * len(widths) and body_full >= 12 and far <= 0.1 * len(widths)
     box_full = None
     wide_from = float("inf")
     if wrapped:

@@ -66,6 +66,17 @@ class Numbering:
             return self.last.get((parent, rank), 0) + 1
         return self.last_global.get(rank, 0) + 1
 
+    def next_numbers(self, parent: str, rank: int) -> set[int]:
+        """The next number at ``rank`` under each reading the model allows
+        (a damaged label must be exactly one of them)."""
+        m = self.model(rank)
+        out = set()
+        if m in (RESTART, EITHER):
+            out.add(self.last.get((parent, rank), 0) + 1)
+        if m in (CONTINUOUS, EITHER):
+            out.add(self.last_global.get(rank, 0) + 1)
+        return out
+
     def expected_ok(self, parent: str, rank: int, number: int, strong: bool) -> bool:
         """Does ``number`` continue the numbering of ``rank`` under ``parent``?"""
         if rank == cjk.RANK_ANNEX:
