@@ -30,7 +30,7 @@ from .headings import parse_heading
 from .layout import Layout, analyse
 from .outline import build_outline
 from .paragraphs import is_boundary, join_texts
-from .toc import find_toc
+from .toc import find_toc, glued_front_heading
 
 __all__ = ["structure"]
 
@@ -66,9 +66,18 @@ def structure(ex: Extracted) -> Structured:
             drafts.append(_draft("furniture", [ln], ln.text, role=ln.furniture))
 
     # -- table of contents: its entries are never headings ------------------
-    for ln in find_toc(lines):
+    toc = find_toc(lines)
+    for k, ln in enumerate(toc):
         taken[ln.order] = True
-        drafts.append(_draft("furniture", [ln], ln.text, role="toc"))
+        glued = glued_front_heading(ln.text) if k == len(toc) - 1 else None
+        if glued is None:
+            drafts.append(_draft("furniture", [ln], ln.text, role="toc"))
+            continue
+        # the body's first heading (序言) run onto the TOC's last line
+        cut, h = glued
+        drafts.append(_draft("furniture", [ln], ln.text[:cut], role="toc"))
+        drafts.append(_draft("heading", [ln], ln.text[cut:], anchor=ln.order + 0.5, node_kind=h.kind,
+                             rank=h.rank, number=h.number, label=h.label, title=h.title))
 
     # -- front and back matter: title block, issuing notice, colophon -------
     fm = front_matter(lines, layout, taken)

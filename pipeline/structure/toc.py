@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from .. import cjk
 from ..model import Line
+from .headings import parse_matter_heading
 
 # leader dots (… · . ．) or a wide gap, then the page number at the end
 TOC_ENTRY = cjk.TOC_ENTRY
@@ -115,3 +116,16 @@ def _with_page_numbers(lines: list[Line]) -> list[Line]:
             out.extend(x for x in lines[start:j] if not x.furniture)
         i = max(j, i + 1)
     return out
+
+
+def glued_front_heading(text: str):
+    """A front-matter heading (序言/前言) run onto the end of the TOC's last
+    line by the extraction (``…第二十六章保障计划全面落实序言``): (index where
+    it starts, its heading), or None.  No entry title ends in such a word."""
+    t = text.rstrip()
+    for n in (2, 3):
+        word = t[-n:]
+        h = parse_matter_heading(word)
+        if h is not None and h.kind == "preface" and len(t) > n:
+            return len(t) - n, h
+    return None
