@@ -210,11 +210,18 @@ class Numbering:
     number: int        # parsed number
     label: str         # the label as printed, normalised (第三章, 一、, （一）, 1.)
     rest: str          # text after the label (leading spaces kept)
-    strong: bool       # 第N篇/章/节: unambiguous outline markers
+    strong: bool       # 第N篇/编/部分/章/节: unambiguous outline markers
+    damaged: bool = False  # the label lost a character in extraction (``一）`` for ``（一）``,
+                           # ``第=节``): only the numbering sequence can confirm it
 
 
-_STRONG = re.compile(rf"^第\s*({NUMBER})\s*([篇章节])")
-_STRONG_RANK = {"篇": RANK_PART, "章": RANK_CHAPTER, "节": RANK_SECTION}
+#: The words of the strong outline labels (第N篇 / 第N编 / 第N部分 are parts).
+STRONG_WORDS = "篇|编|部分|章|节"
+_STRONG = re.compile(rf"^第\s*({NUMBER})\s*({STRONG_WORDS})")
+_STRONG_RANK = {"篇": RANK_PART, "编": RANK_PART, "部分": RANK_PART, "章": RANK_CHAPTER, "节": RANK_SECTION}
+#: A strong label anywhere in a text (headings run together or appended to a
+#: paragraph by the extraction: ``…人才保障 。第四节增进民族团结``).
+STRONG_LABEL_ANYWHERE = re.compile(rf"第\s*({NUMBER})\s*({STRONG_WORDS})")
 _WEAK = [
     (RANK_CN, re.compile(rf"^({CN_NUMERAL})\s*([、，,．.])(?![\d{CN_DIGITS}十])")),
     (RANK_PCN, re.compile(rf"^[（(]\s*({CN_NUMERAL})\s*[）)]")),
@@ -257,6 +264,47 @@ def match_numbering(text: str) -> Numbering | None:
     return None
 
 
+# Labels damaged by extraction: a lost opening bracket (a PDF whose ToUnicode
+# map lost “（”: `` 一）指导思想``), a lost closing bracket, a numeral the
+# extraction garbled (``第=节``, OCR).  Recognised only at the start of a line
+# and accepted only where the numbering sequence expects that rank.
+_DAMAGED = [
+    (RANK_PCN, re.compile(rf"^({CN_NUMERAL})\s*[）)]")),
+    (RANK_PCN, re.compile(rf"^[（(]\s*({CN_NUMERAL})\s+(?=\p{{Han}}|[“\"《])")),
+    (RANK_PAR, re.compile(r"^(\d{1,2})\s*[）)](?!\d)")),
+    # ``2，大力发展…`` / ``6科技教育…``: the dot typed as a comma, or lost
+    (RANK_AR, re.compile(r"^(\d{1,2})\s*[，,](?!\d)")),
+    (RANK_AR, re.compile(r"^(\d{1,2})(?=\p{Han})(?!年|月|日|个|万|亿|千|百|多|余|项|家|名|人|岁|倍|次|天|条|座|所|种|类|期)")),
+]
+_STRONG_DAMAGED = re.compile(rf"^第\s*([^\s\p{{Han}}]{{1,2}}|[^\s篇编章节部]{{1,2}}?)\s*({STRONG_WORDS})")
+
+
+def match_damaged_numbering(text: str) -> Numbering | None:
+    """A numbering label that lost a character in extraction (see
+    :data:`_DAMAGED`); ``number`` is 0 when the numeral itself is unreadable
+    (the sequence supplies it).  None if the text has an intact label."""
+    t = text.lstrip()
+    if match_numbering(t) is not None:
+        return None
+    for rank, rx in _DAMAGED:
+        m = rx.match(t)
+        if m:
+            n = parse_number(m.group(1))
+            if not n:
+                continue
+            label = f"{m.group(1)}." if rank == RANK_AR else f"（{m.group(1)}）"
+            return Numbering(rank, n, label, t[m.end():], False, True)
+    m = _STRONG_DAMAGED.match(t)
+    if m and parse_number(m.group(1)) is None:
+        return Numbering(_STRONG_RANK[m.group(2)], 0, m.group(0).replace(" ", ""), t[m.end():], True, True)
+    return None
+
+
+def strong_label(kind_word: str, number: int) -> str:
+    """The canonical label of a strong heading: ``第十三章``."""
+    return f"第{to_chinese_numeral(number)}{kind_word}"
+
+
 def arabic_item_number(text: str) -> tuple[int, str] | None:
     """A numbered list entry ``1.``/``1、``/``1．`` → (number, rest)."""
     m = re.match(r"^\s*(\d{1,2})\s*[、．.](?!\d)\s*", text)
@@ -285,6 +333,15 @@ TABLE_CAPTION = re.compile(r"(?:^(?:附\s*)?表\s*\d+[\s.:：、]|(?:汇总表|�
 UNIT_LINE = re.compile(r"^(?:投资)?(?:计量)?单位\s*[:：]\s*(\S+)$")
 PAGE_NUMBER = re.compile(r"^(?:[—–\-－]\s*\d{1,4}\s*[—–\-－]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d{1,4}|[-—]?\s*\d{1,4}\s*/\s*\d{1,4})$")
 
+#: Front and back matter of an official document (GB/T 9704 公文 and its web and
+#: newspaper reprints): the issuing notice, its date line, the colophon (版记), a
+#: source header printed above the text, the adoption note under a title.
+NOTICE_TITLE = re.compile(r"(?:关于|印发|转发).{2,80}(?:的)?(?:通知|决定|意见|批复|公告)$")
+DATE_LINE = re.compile(rf"^(?:\d{{4}}|[〇○零一二三四五六七八九]{{4}})\s*年\s*(?:\d{{1,2}}|{CN_NUMERAL})\s*月\s*(?:\d{{1,2}}|{CN_NUMERAL})\s*日")
+COLOPHON_CUE = re.compile(r"(?:\d{4}\s*年.{1,6}日\s*印\s*发|抄\s*送\s*[：:]|主\s*送\s*[：:]|[初终]?\s*校\s*(?:对)?\s*[：:]|责任编辑\s*[：:])")
+SOURCE_HEADER = re.compile(r"(?:www\.|https?://|\.gov\.cn|\.com\b|分类号\s*[:：]|第\s*[A-Z]?\s*\d[\d\s]*版)")
+ADOPTION_NOTE = re.compile(r"(?:通过|批准|审议|印发|发布)\s*[）)]?\s*$")
+GLOSSARY_TITLE = re.compile(r"^\s*(?:附\s*[：:]?\s*)?(?:名\s*词\s*解\s*释|术\s*语\s*解\s*释|名\s*词\s*术\s*语)\s*$")
 #: How a plan's title ends (…规划纲要, …计划（草案）).
 PLAN_TITLE = re.compile(r"(?:规划|纲要|计划)(?:[（(](?:草案|征求意见稿|送审稿)[）)])?$")
 
@@ -498,6 +555,8 @@ NUMERIC_LABEL = re.compile(r"^[\d一二三四五六七八九十（）()、.．]+
 # Structure cues (moved here from the stage modules)
 # --------------------------------------------------------------------------
 
+#: A mark that ends a clause (the first one bounds a title that runs on into its text).
+CLAUSE_MARK = re.compile(r"[，、。；：,;:]")
 #: End of the title clause of a run-in heading (``（一）加快发展先进制造业。坚持…``).
 RUNIN_TITLE_END = re.compile(r"[。：:]")
 #: Cues that a text line is a table row, not body text: a year range, an
@@ -507,6 +566,10 @@ TABLE_ROW_CUE = re.compile(r"(\d{4}\s*[-—–~～]\s*\d{4}|预期性|约束性|
 TOC_ENTRY = re.compile(r"(?:[…⋯·.．\-—_]{2,}|\s{2,}|…)\s*\d{1,4}\s*$")
 #: The heading of a table of contents (目录, 目 录).
 TOC_TITLE = re.compile(r"^\s*目\s*录\s*$")
+#: A TOC title run together with its first entry (``目录序言``).
+TOC_TITLE_RUN_IN = re.compile(r"^\s*目\s*录\s*(?:序\s*言|前\s*言|引\s*言|说\s*明|第\s*[零〇一二两三四五六七八九十百千\d]+\s*(?:篇|编|部分|章|节))")
+#: Front-matter headings that a TOC lists before the first part or chapter.
+FRONT_MATTER_TITLE = re.compile(r"^\s*(?:序\s*言|前\s*言|引\s*言|导\s*言)\s*$")
 #: A cell holding only a category number (``一``, ``二、``) or an item number (``1``, ``2.``).
 CN_NUMBER_ONLY = re.compile(r"^([一二三四五六七八九十]+)[、.．]?$")
 ARABIC_NUMBER_ONLY = re.compile(r"^(\d{1,3})[、.．]?$")

@@ -100,10 +100,10 @@ def build_outputs(plan_id: str, st: Structured, ts: TableSet | None = None,
     out.rows["column_items.parquet"] = item_rows
 
     out.rows["notes.parquet"] = [
-        {"kind": b.role if b.kind == "furniture" and b.role else b.kind, "node_id": b.node_id,
+        {"kind": b.role if b.kind in ("furniture", "front") and b.role else b.kind, "node_id": b.node_id,
          "column_no": b.column_no, "table_id": b.table_id, "seq": b.block_id,
          "text": b.text, "page": b.page_start}
-        for b in blocks if b.kind in ("note", "caption", "table_title", "table_unit", "furniture", "title")]
+        for b in blocks if b.kind in ("note", "caption", "table_title", "table_unit", "furniture", "title", "front")]
 
     tinfo = {t.table_id: t for t in ts.tables}
     out.rows["tables.parquet"] = [
@@ -161,6 +161,8 @@ def document_tree(plan_id: str, st: Structured, ts: TableSet, para_id_of: dict[i
         elif b.kind == "table":
             target.append({"type": "table", "table_id": b.table_id, "page_start": b.page_start,
                            "page_end": b.page_end})
+        elif b.kind == "front":
+            target.append({"type": b.role, "text": b.text, "page": b.page_start})
         elif b.kind in ("note", "caption", "table_title", "table_unit"):
             target.append({"type": {"caption": "figure"}.get(b.kind, b.kind), "text": b.text,
                            "table_id": b.table_id, "page": b.page_start})

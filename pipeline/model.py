@@ -143,6 +143,7 @@ BLOCK_KINDS = (
     "note",          # table note (注：…)
     "caption",       # figure caption (…示意图 / 图N)
     "furniture",     # page number, running header/footer
+    "front",         # front/back matter: source header, issuing notice, cover lines, colophon (role)
 )
 
 

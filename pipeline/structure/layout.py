@@ -46,6 +46,17 @@ class Layout:
     info: list[LineInfo]
     regions: dict[int, Region]
     body_size: float | None = None   # PDF: font size of the body text
+    body_font: str | None = None     # PDF: typeface of the body text (most characters)
+    indents_mark_paragraphs: bool = False  # PDF: every paragraph opens with a first-line indent
+
+    def set_apart(self, ln: Line) -> bool:
+        """PDF: the line's typography differs from the body text's — emphasis
+        (bold, larger, centred) or another typeface (a 楷体 section heading
+        set at body size, a chapter heading in a sans face)."""
+        if not self.geometric:
+            return False
+        return self.info[ln.order].emphasis or (self.body_font is not None and ln.font_name is not None
+                                                and ln.font_name != self.body_font)
 
 
 def _mode(values: list[float]) -> float | None:
@@ -70,7 +81,11 @@ def _analyse_text(lines: list[Line], regions: dict[int, Region]) -> Layout:
     widths = [x.width for x in lines if x.width >= 10 and not x.furniture]
     body_full = _mode(widths) or 28.0
     near = sum(1 for w in widths if abs(w - body_full) <= 1.5)
-    wrapped = len(widths) > 0 and near >= 0.3 * len(widths) and body_full >= 12
+    # hard-wrapped text has no line far longer than its wrap width (boxes and
+    # notes in a smaller font run ~1.4×); one paragraph per line with many
+    # short heading lines has a width mode too, but long lines as well
+    far = sum(1 for w in widths if w > 1.6 * body_full + 4)
+    wrapped = len(widths) > 0 and near >= 0.3 * len(widths) and body_full >= 12 and far <= 0.1 * len(widths)
     box_full = None
     wide_from = float("inf")
     if wrapped:
@@ -133,4 +148,30 @@ def _analyse_pdf(ex: Extracted, regions: dict[int, Region]) -> Layout:
         info.append(LineInfo(
             short=gap_right > 1.2, very_short=gap_right > 4, indented=indent >= 1.2,
             indent_width=False, wide=in_box, full=(right - left) / em, emphasis=emph))
-    return Layout(True, True, 0.0, None, info, regions, body_size)
+    fonts: Counter = Counter()
+    for x in lines:
+        if x.region is None and not x.furniture and x.font_name:
+            fonts[x.font_name] += len(x.text)
+    body_font = max(fonts.items(), key=lambda kv: (kv[1], kv[0]))[0] if fonts else None
+    return Layout(True, True, 0.0, None, info, regions, body_size, body_font,
+                  _indents_mark_paragraphs(lines, info))
+
+
+def _indents_mark_paragraphs(lines: list[Line], info: list[LineInfo]) -> bool:
+    """PDF: does this document open every paragraph with a first-line indent?
+
+    Measured on the surest paragraph ends — a body line that ends a sentence
+    well before the right margin, followed by a body line on the same page:
+    when nearly all of those next lines are indented, indentation is what
+    separates paragraphs, and a short line that does not end a sentence is a
+    line the typesetter broke early (ragged right, an unbreakable run of
+    digits or quotes), not a paragraph end."""
+    ends = indented = 0
+    for a, b in zip(lines, lines[1:]):
+        if a.region is not None or b.region is not None or a.furniture or b.furniture or b.segment or \
+                a.page != b.page:
+            continue
+        if info[a.order].very_short and cjk.ends_sentence(a.text) and cjk.match_numbering(b.text) is None:
+            ends += 1
+            indented += bool(info[b.order].indented)
+    return ends >= 10 and indented >= 0.9 * ends

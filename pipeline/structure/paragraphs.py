@@ -37,6 +37,8 @@ def is_boundary(a: Line, b: Line, a_first: bool, layout: Layout, full: float | N
         if ib.indented:
             return True
         if layout.geometric:
+            if layout.indents_mark_paragraphs:
+                return ends and ia.short
             return ia.very_short or (ends and ia.short)
         if layout.wrapped:
             f = full if full is not None else ia.full
