@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex as re
 
@@ -35,6 +36,11 @@ _LATIN_OR_DIGIT = re.compile(r"[A-Za-z0-9]")
 def is_ideograph(ch: str) -> bool:
     """True for a Han ideograph (including 〇)."""
     return bool(ch) and (ch == "〇" or bool(_IDEOGRAPH.fullmatch(ch)))
+
+
+def han_count(text: str) -> int:
+    """Number of Han ideographs in ``text``."""
+    return len(_IDEOGRAPH.findall(text))
 
 
 def char_width(ch: str) -> float:
@@ -231,8 +237,10 @@ _WEAK = [
 ]
 
 
+@lru_cache(maxsize=16384)
 def match_numbering(text: str) -> Numbering | None:
-    """Recognise the outline numbering at the start of ``text``."""
+    """Recognise the outline numbering at the start of ``text`` (cached: the
+    structure passes ask about the same lines many times)."""
     t = text.lstrip()
     m = _STRONG.match(t)
     if m:

@@ -266,7 +266,7 @@ def _check_plan(lines: list[Line], drafts: list[_Draft], path: str) -> None:
     Chinese, with an outline — a strong heading (第N章/节/篇), two numbered
     headings or a 专栏.  One numbered line is a list, not an outline."""
     chars = "".join(cjk.strip_all_space(x.text) for x in lines)
-    han = sum(1 for c in chars if cjk.is_ideograph(c))
+    han = cjk.han_count(chars)
     if chars and han < MIN_HAN_SHARE * len(chars):
         raise NotAPlan(f"only {100 * han / len(chars):.0f}% of the text is Chinese: "
                        "this does not look like a Chinese development plan", path)

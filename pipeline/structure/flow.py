@@ -225,6 +225,8 @@ def _embedded_label(text: str, allow_start: bool, want: dict[tuple[int, int], bo
     sequence vouches for it yet) is taken only in the last position — two
     headings on one line — never from inside a sentence run (a preamble's
     ``…共十七章。第一章总结…``)."""
+    if "第" not in text:
+        return None
     starts_strong = (n0 := cjk.match_numbering(text)) is not None and n0.strong
     for m in cjk.STRONG_LABEL_ANYWHERE.finditer(text):
         if m.start() == 0 and not allow_start:
