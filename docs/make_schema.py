@@ -23,7 +23,7 @@ FILES = {
     "sections.parquet": ("one row per outline node (篇/章/节/一、/（一）/1./（1）/附件)", {
         "node_id": "stable id built from the numbering path: `C3` 第三章, `C3.S2` its 第二节, `…a1` 一、, `…b1` （一）, `…c1` 1., `…d1` （1）, `…e1` ①, `P1` 第一篇 (chapters under it: `P1.C1`), `A1` 附件",
         "parent_id": "node_id of the parent node (null at the top level)",
-        "kind": "`part` / `chapter` / `section` / `heading` / `annex`",
+        "kind": "`part` (篇/编/部分, or a 一、 level set above the chapters) / `chapter` / `section` / `heading` (一、 （一） 1. （1） ①) / `annex` (附件/附表/附录) / `preface` (序言/前言/引言/导言) / `glossary` (名词解释)",
         "number": "the number as an integer (第十二章 → 12; null for 附件 without a number)",
         "label": "the numbering as printed, normalised (`第三章`, `一、`, `（一）`, `1.`)",
         "title": "the title without the label (spaces between two ideographs kept as printed)",
@@ -59,7 +59,7 @@ FILES = {
         "raw": "the entry as printed, label included", "page_start": "first page", "page_end": "last page",
     }),
     "notes.parquet": ("every other piece of text: table notes, figure captions, table titles and unit lines, page furniture, the title page", {
-        "kind": "`note` (注：…), `caption` (figure), `table_title`, `table_unit` (投资单位：万元), `page_number`/`header`/`footer` (page furniture), `toc` (table-of-contents lines), `title` (title page)",
+        "kind": "`note` (注：…), `caption` (figure), `table_title`, `table_unit` (投资单位：万元), `page_number`/`header`/`footer` (page furniture), `toc` (table-of-contents lines), `title` (the plan's title), and the front and back matter: `header` (a source header above the text: a web page title, a newspaper archive line), `notice` (the issuing 印发通知: title, addressees, text, issuer, date), `cover` (other lines of the title block: issuing bodies, dates, an adoption note), `colophon` (the 版记 at the end: …印发, 抄送, 校对)",
         "node_id": "outline node it sits in", "column_no": "box it belongs to, if any",
         "table_id": "table it annotates, if any", "seq": "reading order among all blocks (`order` before schema 2.0)",
         "text": "text as printed (notes keep their `注：`/`1.` prefixes)", "page": "page",
