@@ -36,6 +36,7 @@ SCHEMES = [
     ("cn", "pcn"),
     ("cn", "ar"),
     ("cn", "pcn", "ar"),
+    ("cn", "chapter", "section"),       # 一、 used as the part level above chapters
 ]
 TITLE_WORDS = ["推进", "创新驱动发展", "建设", "现代产业体系", "深化", "改革开放", "加强", "生态文明",
                "提升", "公共服务水平", "完善", "社会治理", "构建", "开放型经济", "强化", "要素保障"]
@@ -100,7 +101,12 @@ def walk(nodes: list[Node], parent: Node | None = None):
 
 def expected(nodes: list[Node]) -> list[tuple[str, int, str, str | None]]:
     """(kind, number, title without spaces, parent label) in reading order."""
-    return [(LEVELS[n.level][1], n.number, n.title.replace(" ", ""), p.label if p else None) for n, p in walk(nodes)]
+    def kind(n: Node) -> str:
+        if n.level == "cn" and any(c.level == "chapter" for c in n.children):
+            return "part"            # 一、 set above the chapters is the part level
+        return LEVELS[n.level][1]
+
+    return [(kind(n), n.number, n.title.replace(" ", ""), p.label if p else None) for n, p in walk(nodes)]
 
 
 def _wrap(text: str, width: int, indent: bool) -> list[str]:

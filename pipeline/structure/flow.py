@@ -244,7 +244,8 @@ def _embedded_label(text: str, allow_start: bool, want: dict[tuple[int, int], bo
 class _Decoder:
     """One pass of heading acceptance over the units (see the module doc)."""
 
-    def __init__(self, layout: Layout, numbering: Numbering, heading_units: set[int]):
+    def __init__(self, layout: Layout, numbering: Numbering, heading_units: set[int], cn_parts: bool = False):
+        self.cn_parts = cn_parts                    # 一、 is the part level (see cn_above_chapters)
         self.layout = layout
         self.numbering = numbering
         self.heading_units = heading_units
@@ -313,6 +314,12 @@ class _Decoder:
         return a, b
 
     def candidate(self, u: list[Line]) -> HeadingMatch | None:
+        h = self._candidate(u)
+        if h is not None and self.cn_parts and h.rank == cjk.RANK_CN:
+            h.rank, h.kind = cjk.RANK_PART, "part"
+        return h
+
+    def _candidate(self, u: list[Line]) -> HeadingMatch | None:
         first = u[0]
         standalone = len(u) == 1
         if id(u) in self.heading_units:
@@ -403,10 +410,38 @@ class _Decoder:
         self.out.append(draft("heading", unit, join_texts([x.text for x in unit]), anchor=anchor, **extra))
 
 
+def cn_above_chapters(units: list[list[Line]]) -> bool:
+    """Does the document set its ``一、`` level *above* its chapters (parts
+    numbered 一、二、 holding 第N章)?  Decided from the whole sequence of
+    stand-alone candidates: the first ``一、`` comes before the first chapter,
+    the ``一、`` numbers never restart, and chapters sit between most pairs
+    of consecutive ``一、`` headings."""
+    seq: list[tuple[str, int]] = []
+    for u in units:
+        if len(u) != 1:
+            continue
+        h = parse_heading(u[0].text, standalone=True)
+        if h is None:
+            continue
+        if h.rank == cjk.RANK_CHAPTER:
+            seq.append(("ch", h.number))
+        elif h.rank == cjk.RANK_CN:
+            seq.append(("cn", h.number))
+    cn = [i for i, (k, _) in enumerate(seq) if k == "cn"]
+    ch = [i for i, (k, _) in enumerate(seq) if k == "ch"]
+    if len(cn) < 2 or len(ch) < 2 or cn[0] > ch[0]:
+        return False
+    if [seq[i][1] for i in cn] != list(range(1, len(cn) + 1)):
+        return False
+    between = sum(1 for a, b in zip(cn, cn[1:]) if any(a < i < b for i in ch))
+    return between * 2 >= len(cn) - 1
+
+
 def body(flow: list[Line], layout: Layout) -> list[Draft]:
     """Headings and paragraphs of the body flow (see the module doc)."""
     units, heading_units = form_units(flow, layout)
-    learn = _Decoder(layout, Numbering(), heading_units)
+    promote = cn_above_chapters(units)
+    learn = _Decoder(layout, Numbering(), heading_units, promote)
     learn.run(units)
-    final = _Decoder(layout, Numbering(learn.numbering.learned()), heading_units)
+    final = _Decoder(layout, Numbering(learn.numbering.learned()), heading_units, promote)
     return final.run(units)
