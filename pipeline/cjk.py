@@ -135,6 +135,45 @@ def ends_sentence(text: str) -> bool:
     return bool(t) and t[-1] in SENTENCE_END
 
 
+#: Line-breaking rules of Chinese typesetting (禁则, GB/T 15834 practice):
+#: these never begin a line …
+NO_LINE_START = "，。、；：！？…‥）》」』】〕〉”’%‰·,.;:!?)]}"
+#: … and these never end one (they go down with the character after them).
+NO_LINE_END = "（《「『【〔〈“‘([{"
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9.,:/%+\-]*")
+
+
+def lead_token(text: str) -> str:
+    """The shortest piece a line can begin with: the characters that would
+    have had to fit at the end of the line before for the break to fall
+    elsewhere.  Opening marks go with the character after them, a Latin word
+    or number is unbreakable, a dash or ellipsis pair is one piece, and marks
+    that cannot begin a line go with the character before them (``金，``)."""
+    t = text.strip()
+    i = 0
+    while i < len(t) and t[i] in NO_LINE_END:
+        i += 1
+    if i < len(t):
+        m = _WORD.match(t, i)
+        if m:
+            i = m.end()
+        elif t[i] in "—…":
+            j = i
+            while j < len(t) and t[j] == t[i]:
+                j += 1
+            i = j
+        else:
+            i += 1
+    while i < len(t) and t[i] in NO_LINE_START:
+        i += 1
+    return t[:i]
+
+
+def lead_token_width(text: str) -> float:
+    """Display width of :func:`lead_token` (``金，`` is two characters wide)."""
+    return display_width(lead_token(text))
+
+
 # --------------------------------------------------------------------------
 # Chinese numerals
 # --------------------------------------------------------------------------

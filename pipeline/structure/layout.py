@@ -20,6 +20,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+import regex as re
+
 from .. import cjk
 from ..model import Extracted, Line, Region
 
@@ -35,6 +37,8 @@ class LineInfo:
     wide: bool             # wider than a body line (box/note typography)
     full: float            # full width of its zone (characters)
     emphasis: bool = False  # PDF: bold / larger than body / centred
+    lead: float = 0.0       # text: printed width of the line's first unbreakable piece (cjk.lead_token)
+    measure: float = 0.0    # text: printed width of the line (fitted per document, see _width_model)
 
 
 @dataclass(slots=True)
@@ -46,6 +50,7 @@ class Layout:
     info: list[LineInfo]
     regions: dict[int, Region]
     body_size: float | None = None   # PDF: font size of the body text
+    first_indent: float = 0.0        # text: first-line indent measured from the widths (characters)
 
 
 def _mode(values: list[float]) -> float | None:
@@ -66,35 +71,200 @@ def analyse(ex: Extracted) -> Layout:
     return _analyse_text(lines, regions)
 
 
+def _mode_share(values: list[float], centre: float, tol: float) -> float:
+    return sum(1 for v in values if abs(v - centre) <= tol) / max(1, len(values))
+
+
+def _first_indent(flow: list[Line], body_full: float, measure: dict[int, float]) -> float:
+    """The first-line indent of hard-wrapped text whose indentation is not
+    visible, in characters: how much shorter than a full line the line after
+    a clear paragraph end is (the line after a short line that ends a
+    sentence, when it runs on itself).  0 when paragraphs are not indented."""
+    deficits: Counter = Counter()
+    for a, b in zip(flow, flow[1:], strict=False):
+        if b.segment or not cjk.ends_sentence(a.text) or a.width >= body_full - 4:
+            continue
+        w = measure[b.order]
+        if cjk.ends_sentence(b.text) or not body_full - 6 <= w <= body_full + 0.5:
+            continue
+        deficits[max(0, round(body_full - w))] += 1
+    if not deficits:
+        return 0.0
+    best, n = max(deficits.items(), key=lambda kv: (kv[1], -kv[0]))
+    return float(best) if n >= 0.3 * sum(deficits.values()) else 0.0
+
+
+def _body_upper(flow: list[Line], body_full: float, measure: dict[int, float]) -> float:
+    """The widest common width of body lines that run on: the body width,
+    or a little more where punctuation is squeezed to fit a line."""
+    counts = Counter(round(measure[x.order]) for x in flow if not cjk.ends_sentence(x.text))
+    base = counts.get(round(body_full), 0)
+    upper = body_full
+    while counts.get(round(upper + 1), 0) >= 0.05 * base:
+        upper += 1
+    return upper
+
+
+def _box_width(flow: list[Line], body_full: float, indent: float,
+               measure: dict[int, float]) -> tuple[float | None, set[int]]:
+    """The second text width of the document (box entries, notes set in
+    another size or measure), and the lines set at it.
+
+    Wider boxes (a smaller font) are recognised line by line: the most common
+    printed width of lines that run on (do not end a sentence) clearly above
+    the body width.  A narrower measure (a box in the body font, inset by its
+    border) is only visible as *runs* of consecutive run-on lines of one
+    width below the body's; those runs and the first and last line of their
+    units are the box lines."""
+    wide = [measure[x.order] for x in flow if measure[x.order] >= body_full + 2 and not cjk.ends_sentence(x.text)]
+    if len(wide) >= 8:
+        best = _mode(wide)
+        if best is not None and sum(1 for w in wide if round(w) == best) >= 8:
+            return best, set()
+    # a narrower measure: the most common width of run-on lines a little
+    # below the body width, seen in runs of consecutive lines
+    narrow = Counter(round(measure[x.order]) for x in flow
+                     if not cjk.ends_sentence(x.text) and body_full - 6 <= measure[x.order] <= body_full - 1.5)
+    if not narrow:
+        return None, set()
+    w = float(max(narrow.items(), key=lambda kv: (kv[1], kv[0]))[0])
+    lo, hi = w - indent - 1.5, w + 0.75
+    box: set[int] = set()
+    k = 0
+    while k < len(flow):
+        j = k
+        while j < len(flow) and lo <= measure[flow[j].order] <= hi and not cjk.ends_sentence(flow[j].text) \
+                and flow[j].segment == 0:
+            j += 1
+        if j - k >= 2:
+            box.update(x.order for x in flow[k:j])
+            if j < len(flow) and measure[flow[j].order] <= hi:
+                box.add(flow[j].order)       # the unit's last line
+        k = max(j, k + 1)
+    if len(box) < 8:
+        return None, set()
+    return w, box
+
+
+# Character classes of the printed-width model (see :func:`_width_model`).
+_QUOTES = frozenset("“”‘’")
+
+
+_HAN = re.compile(r"[\p{Han}〇]")
+_NARROW = re.compile(r"[\x21-\x7e]")
+
+
+def _classes(text: str) -> tuple[int, int, int, int, int]:
+    """(ideographs, other wide characters, curly quotes, narrow (ASCII)
+    characters, spaces) of a line.  Counted with regexes: this runs over
+    every line of a document."""
+    t = text.strip()
+    s = t.count(" ")
+    q = sum(t.count(c) for c in _QUOTES)
+    h = len(_HAN.findall(t))
+    a = len(_NARROW.findall(t))
+    return h, len(t) - h - q - a - s, q, a, s
+
+
+_DEFAULT_MODEL = (1.0, 1.0, 1.0, 0.5, 0.5)
+
+
+def _width_model(flow: list[Line], body_full: float, cls: dict[int, tuple[int, ...]]) -> tuple[float, ...]:
+    """How wide each character class prints in this document, in ideograph
+    widths, fitted to the lines that run on to the next one (they fill the
+    measure): ``(1, punctuation, quotes, narrow, space)``.
+
+    Why: the display width (CJK 1, ASCII ½) is only a convention.  Fonts set
+    curly quotes full- or half-width, digits at 0.5–0.7 of an ideograph, and
+    an extraction's spaces stand for gaps of any size; the fitted widths make
+    a full line come out at the body width whatever the font.  A trimmed
+    least-squares fit: lines that are not full (first lines of paragraphs,
+    lines shortened by a line-breaking rule) drop out as outliers.  Classes
+    too rare to be fitted keep the display width."""
+    import numpy as np
+
+    rows = [cls[x.order] for x in flow
+            if not cjk.ends_sentence(x.text) and body_full - 3 <= x.width <= body_full + 2.5 and x.segment == 0]
+    if len(rows) < 20:
+        return _DEFAULT_MODEL
+    X = np.array(rows, dtype=float)
+    use = [k for k in range(1, 5) if (X[:, k] > 0).sum() >= 10]
+    if not use:
+        return _DEFAULT_MODEL
+    keep = np.ones(len(X), dtype=bool)
+    coef = np.array([_DEFAULT_MODEL[k] for k in use])
+    for _ in range(4):
+        if keep.sum() < 10:
+            break
+        A = X[keep][:, use]
+        y = body_full - X[keep][:, 0] - sum(X[keep][:, k] * _DEFAULT_MODEL[k] for k in range(1, 5) if k not in use)
+        coef = np.linalg.lstsq(A, y, rcond=None)[0]
+        est = X[:, 0] + X[:, use] @ coef + sum(X[:, k] * _DEFAULT_MODEL[k] for k in range(1, 5) if k not in use)
+        keep = np.abs(body_full - est) < 0.75
+    model = list(_DEFAULT_MODEL)
+    for k, c in zip(use, coef, strict=True):
+        # a class can print from nothing (an extraction space) to one ideograph
+        model[k] = float(min(1.05, max(0.0, c)))
+    return tuple(round(v, 2) for v in model)
+
+
+def _measure(text: str, model: tuple[float, ...], counts: tuple[int, ...] | None = None) -> float:
+    """Printed width of ``text`` under ``model`` (``counts``: its classes, if known)."""
+    c = counts if counts is not None else _classes(text)
+    return c[0] * model[0] + c[1] * model[1] + c[2] * model[2] + c[3] * model[3] + c[4] * model[4]
+
+
 def _analyse_text(lines: list[Line], regions: dict[int, Region]) -> Layout:
-    widths = [x.width for x in lines if x.width >= 10 and not x.furniture]
-    body_full = _mode(widths) or 28.0
-    near = sum(1 for w in widths if abs(w - body_full) <= 1.5)
-    wrapped = len(widths) > 0 and near >= 0.3 * len(widths) and body_full >= 12
+    """Text input: the style sheet is measured from the line-width
+    distribution of the body flow (furniture and table regions left out):
+    the body width is the most common width, the text is hard-wrapped when a
+    good share of lines have that width, the printed width of each character
+    class is fitted (:func:`_width_model`), the first-line indent measured
+    (:func:`_first_indent`) and the box width too (:func:`_box_width`)."""
+    flow = [x for x in lines if not x.furniture and x.region is None]
+    widths = [x.width for x in flow if x.width >= 10]
+    body_full = _mode(widths) or 0.0
+    wrapped = len(widths) > 0 and _mode_share(widths, body_full, 1.5) >= 0.3 and body_full >= 12
     box_full = None
+    box_lines: set[int] = set()
     wide_from = float("inf")
+    indent = 0.0
+    model = _DEFAULT_MODEL
+    cls = {x.order: _classes(x.text) for x in lines}
     if wrapped:
-        # box lines: clearly wider than any body line; their full width is
-        # the most common width of box lines that do not end a paragraph
-        cand = [x.width for x in lines if x.width >= body_full + 5 and not x.furniture
-                and not cjk.ends_sentence(x.text)]
-        if len(cand) >= 8:
-            box_full = _mode(cand)
-            wide_from = body_full + 0.55 * (box_full - body_full)
+        model = _width_model(flow, body_full, cls)
+    measure = {x.order: _measure(x.text, model, cls[x.order]) for x in lines}
+    if wrapped:
+        indent = _first_indent(flow, body_full, measure)
+        box_full, box_lines = _box_width(flow, body_full, indent, measure)
+        if box_full is not None and box_full > body_full:
+            # between the widest body lines and a box entry's first line
+            wide_from = max(body_full + 0.5, (_body_upper(flow, body_full, measure) + box_full - indent) / 2)
+    nxt: dict[int, Line] = {}
+    for a, b in zip(flow, flow[1:], strict=False):
+        nxt[a.order] = b
     info = []
     for x in lines:
-        is_wide = x.width >= wide_from
-        full = box_full if is_wide else body_full
+        is_wide = measure[x.order] >= wide_from or x.order in box_lines
+        full = box_full if is_wide and box_full is not None else body_full
+        lead = _measure(cjk.lead_token(x.text), model)
         if wrapped:
             short = x.width < full - 1.5
             very_short = x.width < full - 4
-            indent_width = full - 3.1 <= x.width <= full - 1
+            # set with a first line's measure: a first-line width, and the
+            # next line's first piece would have fitted on a full line
+            c = nxt.get(x.order)
+            m = measure[x.order]
+            indent_width = (indent >= 1 and c is not None and c.segment == 0 and not cjk.ends_sentence(x.text)
+                            and full - indent - 1.1 <= m <= full - indent + 1
+                            and m + _measure(cjk.lead_token(c.text), model) <= full + 0.25)
         else:
             short = very_short = True
             indent_width = False
         indented = None if x.indent is None else x.indent >= 1.5
-        info.append(LineInfo(short, very_short, indented, indent_width, is_wide, full))
-    return Layout(wrapped, False, body_full, box_full, info, regions)
+        info.append(LineInfo(short, very_short, indented, indent_width, is_wide, full, lead=lead,
+                             measure=measure[x.order]))
+    return Layout(wrapped, False, body_full or 28.0, box_full, info, regions, first_indent=indent)
 
 
 def _analyse_pdf(ex: Extracted, regions: dict[int, Region]) -> Layout:

@@ -8,8 +8,11 @@ flow (body text, or the inside of a box) is decided from layout:
 * the next line is indented (PDF geometry, or leading whitespace in text);
 * the line is far too short to be a wrapped line;
 * in hard-wrapped text without visible indentation: the line ends a sentence
-  and is short, or the next line has the width of an indented first line
-  (two characters short of a full line).
+  and the next line's first piece (:func:`cjk.lead_token_width`) would have
+  fitted on it — the line ended by choice, not because it was full (this
+  holds for justified and ragged-right text alike) — or the next line is set
+  with a first line's measure (:attr:`LineInfo.indent_width`, from the
+  first-line indent measured for the document).
 
 Floats (boxes, tables, figures, page furniture) are taken out of the flow
 before this runs, so a paragraph interrupted by a box or a page break is
@@ -45,14 +48,26 @@ def is_boundary(a: Line, b: Line, a_first: bool, layout: Layout, full: float | N
     if not layout.wrapped:
         return True
     f = full if full is not None else ia.full
-    fb = full if full is not None else ib.full
-    if a.width < f - 4:           # far too short to be a wrapped line
+    # the room line ``a`` had: a paragraph's first line is shorter by the
+    # first-line indent measured for the document
+    room = f - (layout.first_indent if a_first else 0.0)
+    fits = ia.measure + ib.lead < room - 0.5   # ``b``'s first piece would have fitted on ``a``
+    if a.width < f - 4 and fits:          # far too short to be a wrapped line
         return True
     if not ends:
         return False
-    if a.width < f - (2.5 if a_first else 1.5):
+    if fits:
         return True
-    return fb - 3.1 <= b.width <= fb - 1  # next line has the width of an indented first line
+    if ib.very_short and _bare_end(b.text):
+        # a short line with no punctuation at all after a sentence end is a
+        # label or title of its own, not the end of the paragraph
+        return True
+    return ib.indent_width  # ``b`` is set with a first line's measure
+
+
+def _bare_end(text: str) -> bool:
+    t = text.rstrip()
+    return bool(t) and (cjk.is_ideograph(t[-1]) or t[-1].isalnum())
 
 
 def segment(lines: list[Line], layout: Layout, full: float | None = None) -> list[list[Line]]:
