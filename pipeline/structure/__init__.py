@@ -285,10 +285,11 @@ def _find_title(lines: list[Line], layout: Layout) -> list[Line]:
                     break
             return out
         return []
-    first = lines[0]
+    body = [x for x in lines if not x.furniture][:2]   # text: front matter notes come first
+    first = body[0] if body else lines[0]
     t = first.text.strip()
-    if (cjk.PLAN_TITLE.search(t) and cjk.match_numbering(t) is None and len(lines) > 1
-            and (layout.info[first.order].very_short or not layout.wrapped) and lines[1].segment == 0):
+    if (cjk.PLAN_TITLE.search(t) and cjk.match_numbering(t) is None and len(body) > 1
+            and (layout.info[first.order].very_short or not layout.wrapped) and body[1].segment == 0):
         return [first]
     return []
 

@@ -51,6 +51,8 @@ class Layout:
     regions: dict[int, Region]
     body_size: float | None = None   # PDF: font size of the body text
     first_indent: float = 0.0        # text: first-line indent measured from the widths (characters)
+    box_exact: bool = False          # text: ``wide`` marks box lines exactly (a Markdown box region, or
+                                     # whole-paragraph lines whose indentation style is not the body's)
 
 
 def _mode(values: list[float]) -> float | None:
@@ -92,6 +94,38 @@ def _first_indent(flow: list[Line], body_full: float, measure: dict[int, float])
         return 0.0
     best, n = max(deficits.items(), key=lambda kv: (kv[1], -kv[0]))
     return float(best) if n >= 0.3 * sum(deficits.values()) else 0.0
+
+
+def _style_boxes(flow: list[Line], full: float) -> set[int]:
+    """Text whose lines are whole paragraphs (a web page copied, one
+    paragraph per line) can still carry the page's styles as indentation:
+    body paragraphs indented with ``　　`` and the cells of a 专栏 table not,
+    or the other way round.  Among the lines that are paragraphs of their own
+    (they end a sentence, and the line before ends one too or is a short
+    label), when most share one indentation, those of the other are box
+    lines.  (Lines that continue a paragraph the extraction broke are not
+    counted: the line before them runs on.)"""
+    ends = []
+    for a, b in zip([None] + flow, flow, strict=False):
+        if b.indent is None or b.segment or not cjk.ends_sentence(b.text):
+            continue
+        if a is not None and not (cjk.ends_sentence(a.text) or (_bare_end(a.text) and a.width < 0.5 * full)):
+            continue
+        ends.append(b)
+    if len(ends) < 10:
+        return set()
+    n_ind = sum(1 for x in ends if x.indent >= 1.5)
+    body_indented = n_ind >= 0.5 * len(ends)
+    share = n_ind / len(ends) if body_indented else 1 - n_ind / len(ends)
+    if share < 0.7:
+        return set()
+    return {x.order for x in ends if (x.indent >= 1.5) != body_indented}
+
+
+def _bare_end(text: str) -> bool:
+    """The line ends with a character, not a mark (a label or title)."""
+    t = text.rstrip()
+    return bool(t) and (cjk.is_ideograph(t[-1]) or t[-1].isalnum())
 
 
 def _body_upper(flow: list[Line], body_full: float, measure: dict[int, float]) -> float:
@@ -225,6 +259,11 @@ def _analyse_text(lines: list[Line], regions: dict[int, Region]) -> Layout:
     widths = [x.width for x in flow if x.width >= 10]
     body_full = _mode(widths) or 0.0
     wrapped = len(widths) > 0 and _mode_share(widths, body_full, 1.5) >= 0.3 and body_full >= 12
+    if not wrapped:
+        # lines are whole paragraphs: a "full" line is as long as the long
+        # ones are (nine in ten lines are shorter)
+        all_widths = sorted(x.width for x in flow)
+        body_full = all_widths[int(0.9 * (len(all_widths) - 1))] if all_widths else 28.0
     box_full = None
     box_lines: set[int] = set()
     wide_from = float("inf")
@@ -240,6 +279,19 @@ def _analyse_text(lines: list[Line], regions: dict[int, Region]) -> Layout:
         if box_full is not None and box_full > body_full:
             # between the widest body lines and a box entry's first line
             wide_from = max(body_full + 0.5, (_body_upper(flow, body_full, measure) + box_full - indent) / 2)
+    # lines the extract stage placed in a box (a Markdown 专栏 body) are box
+    # typography whatever their width
+    in_box = {x.order for x in lines if x.region is not None and x.region in regions
+              and regions[x.region].kind in ("box", "shaded_box")}
+    if in_box and box_full is None:
+        box_full = body_full or max((x.width for x in lines if x.order in in_box), default=0.0)
+    box_lines = box_lines | in_box
+    box_exact = bool(in_box)
+    if not wrapped and not in_box:
+        styled = _style_boxes(flow, body_full)
+        if styled:
+            box_lines, box_exact = styled, True
+            box_full = body_full
     nxt: dict[int, Line] = {}
     for a, b in zip(flow, flow[1:], strict=False):
         nxt[a.order] = b
@@ -264,7 +316,7 @@ def _analyse_text(lines: list[Line], regions: dict[int, Region]) -> Layout:
         indented = None if x.indent is None else x.indent >= 1.5
         info.append(LineInfo(short, very_short, indented, indent_width, is_wide, full, lead=lead,
                              measure=measure[x.order]))
-    return Layout(wrapped, False, body_full or 28.0, box_full, info, regions, first_indent=indent)
+    return Layout(wrapped, False, body_full, box_full, info, regions, first_indent=indent, box_exact=box_exact)
 
 
 def _analyse_pdf(ex: Extracted, regions: dict[int, Region]) -> Layout:

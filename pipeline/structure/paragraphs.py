@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from .. import cjk
 from ..model import Line
-from .layout import Layout
+from .layout import Layout, _bare_end
 
 
 def is_boundary(a: Line, b: Line, a_first: bool, layout: Layout, full: float | None = None) -> bool:
@@ -39,6 +39,8 @@ def is_boundary(a: Line, b: Line, a_first: bool, layout: Layout, full: float | N
         # indentation is visible (PDF geometry or leading whitespace)
         if ib.indented:
             return True
+        if not layout.wrapped and (ia.wide or ib.wide):
+            return True      # whole-paragraph lines in a box style: each its own unit
         if layout.geometric:
             return ia.very_short or (ends and ia.short)
         if layout.wrapped:
@@ -63,11 +65,6 @@ def is_boundary(a: Line, b: Line, a_first: bool, layout: Layout, full: float | N
         # label or title of its own, not the end of the paragraph
         return True
     return ib.indent_width  # ``b`` is set with a first line's measure
-
-
-def _bare_end(text: str) -> bool:
-    t = text.rstrip()
-    return bool(t) and (cjk.is_ideograph(t[-1]) or t[-1].isalnum())
 
 
 def segment(lines: list[Line], layout: Layout, full: float | None = None) -> list[list[Line]]:
