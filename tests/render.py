@@ -139,16 +139,22 @@ def _item_lines(label: str | None, text: str, numbered: bool) -> list[str]:
 
 def wrap(text: str, width: int, first_indent: int = 0) -> list[str]:
     """Hard-wrap a paragraph at ``width`` display columns (the first line
-    ``first_indent`` shorter), never starting a line with a mark that
-    cannot begin one (:data:`cjk.NO_LINE_START`)."""
+    ``first_indent`` shorter) as a typesetter does: a mark that cannot
+    begin a line (:data:`cjk.NO_LINE_START`) hangs at the end of the line
+    before, and one that cannot end a line (:data:`cjk.NO_LINE_END`) goes
+    down with the character after it."""
     lines: list[str] = []
     cur, w = "", 0.0
     room = width - first_indent
     for ch in text:
         cw = cjk.char_width(ch)
         if cur and w + cw > room and ch not in cjk.NO_LINE_START:
+            carry = ""
+            while cur and cur[-1] in cjk.NO_LINE_END and len(cur) > 1:
+                carry = cur[-1] + carry
+                cur = cur[:-1]
             lines.append(cur)
-            cur, w, room = "", 0.0, width
+            cur, w, room = carry, cjk.display_width(carry), width
         cur += ch
         w += cw
     if cur:
@@ -206,7 +212,10 @@ def markdown(numbering: str = "chapter", wrap_width: int | None = None, front_ma
         elif ev.kind == "notes":
             texts = [t for _, t in ev.items]
             if ev.number == 1:
-                block(*[f"> {x}" for x in ["注：" + texts[0]] + texts[1:]])
+                quoted: list[str] = []
+                for x in ["注：" + texts[0]] + texts[1:]:
+                    quoted += ([">"] if quoted else []) + [f"> {x}"]
+                block(*quoted)
             else:
                 for k, t in enumerate(texts):
                     para(("注：" if k == 0 else "") + t)
@@ -242,3 +251,93 @@ def scraped() -> str:
         else:
             out.append(ev.text)
     return "\n\n".join(out) + "\n"
+
+
+# --------------------------------------------------------------------------
+# the seed text itself, in units, for transformations (tests/test_text_forms.py)
+# --------------------------------------------------------------------------
+
+SEED = Path(__file__).resolve().parents[1] / "raw" / "jianghai-14th.txt"
+
+
+@dataclass
+class Unit:
+    """Consecutive seed lines of one block: ``kind`` paragraph/item (can be
+    re-wrapped: ``zone`` body or box) or fixed (headings, tables, notes …)."""
+
+    kind: str
+    lines: list[str]
+    page_starts: list[bool]   # which lines start a page in the seed
+    heading: str | None = None  # "chapter"/"section" for 第N章/第N节 heading lines
+
+
+def seed_units() -> list[Unit]:
+    """The seed's lines grouped into units by the seed's own parse (which
+    tests/test_text_gold.py checks against the gold)."""
+    from pipeline.extract import extract
+    from pipeline.structure import structure
+
+    ex = extract(SEED)
+    st = structure(ex)
+    raw = SEED.read_text(encoding="utf-8").split("\n")
+    owner: dict[int, tuple[int, str, str | None]] = {}
+    for b in st.blocks:
+        for o in b.lines:
+            owner.setdefault(o, (b.block_id, b.kind, b.node_kind))
+    units: list[Unit] = []
+    of_block: dict[int, Unit] = {}
+    for ln in ex.lines:
+        bid, kind, node_kind = owner[ln.order]
+        text = raw[ln.source_line - 1]
+        page_start = text.startswith(" ") and not text[1:2].isspace()
+        body = text[1:] if page_start else text
+        if bid in of_block and kind in ("paragraph", "column_item"):
+            # (a paragraph the seed splits around a box is one unit: the box
+            # follows the whole paragraph, as in the typeset layouts)
+            of_block[bid].lines.append(body)
+            of_block[bid].page_starts.append(page_start)
+        else:
+            heading = node_kind if kind == "heading" and node_kind in ("chapter", "section") else None
+            units.append(Unit(kind, [body], [page_start], heading))
+            of_block[bid] = units[-1]
+    return units
+
+
+_FULLWIDTH_DIGITS = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
+def variant(units: list[Unit], *, width: int | None = None, page_marks: str = "space", blanks: str = "lines",
+            fullwidth_digits: bool = False, markdown_marks: bool = False, page_lines: int = 45) -> str:
+    """The seed text transformed: re-wrapped at body ``width`` (box lines in
+    proportion, first lines two characters shorter), page marks ``space``
+    (a page's first line starts with one space) / ``ff`` (a form feed) /
+    ``none``, blank lines between all ``lines`` / between units
+    (``paragraphs``) / ``none``, digits full-width, ``##``/``###`` on chapter
+    and section headings.  Re-wrapped text gets a page every ``page_lines``
+    lines (the seed's own page breaks otherwise)."""
+    out: list[tuple[str, bool, bool]] = []       # (line, page start, unit start)
+    for u in units:
+        lines = u.lines
+        if width is not None and u.kind in ("paragraph", "column_item"):
+            text = "".join(x.strip() for x in lines)
+            w = width if u.kind == "paragraph" else round(width * 36 / 28)
+            lines = wrap(text, w, first_indent=2)
+        for k, x in enumerate(lines):
+            if markdown_marks and k == 0 and u.heading:
+                x = ("## " if u.heading == "chapter" else "### ") + x.strip()
+            out.append((x, width is None and k < len(u.page_starts) and u.page_starts[k], k == 0))
+    if width is not None:
+        out = [(x, i > 0 and i % page_lines == 0, us) for i, (x, _, us) in enumerate(out)]
+    text_lines: list[str] = []
+    for i, (x, page, unit_start) in enumerate(out):
+        if fullwidth_digits:
+            x = x.translate(_FULLWIDTH_DIGITS)
+        if i > 0 and ((blanks == "paragraphs" and unit_start) or (blanks == "lines" and not
+                                                                  (page and page_marks == "space"))):
+            text_lines.append("")      # (the seed has no blank line before a page mark)
+        if page and page_marks == "space":
+            x = " " + x.lstrip()
+        elif page and page_marks == "ff":
+            x = "\f" + x
+        text_lines.append(x)
+    return "\n".join(text_lines) + "\n"

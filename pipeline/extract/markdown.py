@@ -10,8 +10,10 @@ does not give back.  Blocks become Lines as follows:
   or ``---``): the heading text, with the marker level in
   :attr:`Line.markup_level` (``#`` = 1).  Whether the level agrees with the
   heading's numbering is for the structure stage to judge;
-* a paragraph (consecutive non-blank lines; Markdown soft-wraps them) is one
-  Line, its lines joined as wrapped Chinese text is joined;
+* a paragraph's lines are Lines, as in plain text, with the blank lines
+  before them (the layout analysis reflows them: Markdown soft-wraps a
+  paragraph, text that only borrows Markdown's heading marks may be
+  hard-wrapped without blank lines between paragraphs);
 * list items: one Line each, the bullet dropped (``1.`` numbers are the
   plan's own numbering and stay in the text); a list right after a ``专栏``
   title line is that box's body and is placed in a ``box`` region (so is a
@@ -154,11 +156,15 @@ def _blocks(text: str) -> list[_Block]:
     para: list[tuple[int, str]] = []
 
     def flush() -> None:
+        # a paragraph's lines stay lines: Markdown soft-wraps them, but text
+        # that only borrows Markdown's heading marks may be hard-wrapped
+        # without blank lines between paragraphs, and the layout analysis
+        # reflows lines either way
         nonlocal blanks
-        if para:
-            out.append(_Block("paragraph", _join([t for _, t in para]), para[0][0], blanks))
-            para.clear()
-            blanks = 0
+        for k, (src, t) in enumerate(para):
+            out.append(_Block("paragraph", t, src, blanks if k == 0 else 0))
+        para.clear()
+        blanks = 0
 
     while i < n:
         raw = lines[i].replace("\f", "")
@@ -302,6 +308,9 @@ def parse_markdown(text: str):
     after_column_title = False
     # cells: a synthetic grid of CELL_W x CELL_H units per cell
     cell_w, cell_h = 100.0, 20.0
+    from .text import PhysLine, blank_baseline
+
+    base = blank_baseline([PhysLine(1, b.source_line, b.text, b.blanks, k == 0) for k, b in enumerate(blocks)])
     for b in blocks:
         t = cjk.normalize_text(b.text).strip()
         furniture = _NOTE_KIND.get(b.kind)
@@ -333,8 +342,8 @@ def parse_markdown(text: str):
             box_region = None
         after_column_title = b.kind in ("paragraph", "heading") and cjk.COLUMN_TITLE.match(t) is not None
         lines.append(Line(order=len(lines), page=1, text=t, width=cjk.display_width(t),
-                          indent=b.indent if b.kind == "item" else 0.0, source_line=b.source_line,
-                          gap_before=float(b.blanks) if lines else None,
+                          indent=b.indent if b.kind == "item" else None, source_line=b.source_line,
+                          gap_before=None if base is None or not lines else float(max(0, b.blanks - base)),
                           x0=x0, x1=x1, top=top, bottom=bottom, region=region, furniture=furniture,
                           markup_level=b.level))
     return TextDoc(lines, regions, "markdown")

@@ -28,6 +28,9 @@ from ..errors import EmptyInput, UndecodableText
 from ..model import Extracted, Line, Region, Source
 from .textpages import PhysLine, find_furniture
 
+__all__ = ["PhysLine", "TextDoc", "blank_baseline", "build_lines", "decode_bytes", "extract_text",
+           "parse_text", "split_pages", "text_to_lines"]
+
 # A decoded text is plausible if nearly all of its characters are of these kinds.
 _PLAUSIBLE = re.compile(r"[\p{Han}\p{P}\p{S}\p{N}\p{Latin}\p{Greek}\p{Cyrillic}\s\u3000-\u303F\uFF00-\uFFEF\u2460-\u24FF\u2E80-\u2FDF]")
 _CONTROL = re.compile(r"[\x00-\x08\x0B\x0E-\x1F\x7F\uFFFD\p{Co}\p{Cs}]")

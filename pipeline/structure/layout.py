@@ -152,9 +152,14 @@ def _box_width(flow: list[Line], body_full: float, indent: float,
     units are the box lines."""
     wide = [measure[x.order] for x in flow if measure[x.order] >= body_full + 2 and not cjk.ends_sentence(x.text)]
     if len(wide) >= 8:
+        counts = Counter(round(w) for w in wide)
         best = _mode(wide)
-        if best is not None and sum(1 for w in wide if round(w) == best) >= 8:
-            return best, set()
+        if best is not None and counts[best] >= 8:
+            # box entries are short: their first lines (shorter by the
+            # indent) can outnumber the full ones
+            if indent >= 1 and counts.get(round(best + indent), 0) >= 0.5 * counts[best]:
+                best += round(indent)
+            return float(best), set()
     # a narrower measure: the most common width of run-on lines a little
     # below the body width, seen in runs of consecutive lines
     narrow = Counter(round(measure[x.order]) for x in flow
@@ -255,7 +260,8 @@ def _analyse_text(lines: list[Line], regions: dict[int, Region]) -> Layout:
     good share of lines have that width, the printed width of each character
     class is fitted (:func:`_width_model`), the first-line indent measured
     (:func:`_first_indent`) and the box width too (:func:`_box_width`)."""
-    flow = [x for x in lines if not x.furniture and x.region is None]
+    # Markdown heading lines are never wrapped: they are no measure of the body
+    flow = [x for x in lines if not x.furniture and x.region is None and x.markup_level is None]
     widths = [x.width for x in flow if x.width >= 10]
     body_full = _mode(widths) or 0.0
     wrapped = len(widths) > 0 and _mode_share(widths, body_full, 1.5) >= 0.3 and body_full >= 12
@@ -297,17 +303,24 @@ def _analyse_text(lines: list[Line], regions: dict[int, Region]) -> Layout:
         nxt[a.order] = b
     info = []
     for x in lines:
-        is_wide = measure[x.order] >= wide_from or x.order in box_lines
+        is_wide = (measure[x.order] >= wide_from and x.markup_level is None) or x.order in box_lines
         full = box_full if is_wide and box_full is not None else body_full
         lead = _measure(cjk.lead_token(x.text), model)
-        if wrapped:
+        if wrapped and x.markup_level is None:
             short = x.width < full - 1.5
             very_short = x.width < full - 4
             # set with a first line's measure: a first-line width, and the
             # next line's first piece would have fitted on a full line
             c = nxt.get(x.order)
             m = measure[x.order]
-            indent_width = (indent >= 1 and c is not None and c.segment == 0 and not cjk.ends_sentence(x.text)
+            # a mark that cannot begin a line may hang past a first line's measure
+            hang = _measure(x.text.rstrip()[-1], model) if x.text.rstrip()[-1:] in cjk.NO_LINE_START else 0.0
+            if hang and m - hang <= full - indent + 0.25 < m:
+                m -= hang
+            # a first line may end a sentence too, if the next line is a full
+            # one (then it cannot be a paragraph's last line)
+            runs_on = c is not None and (not cjk.ends_sentence(x.text) or measure[c.order] > full - indent + 1)
+            indent_width = (indent >= 1 and runs_on and c.segment == 0
                             and full - indent - 1.1 <= m <= full - indent + 1
                             and m + _measure(cjk.lead_token(c.text), model) <= full + 0.25)
         else:

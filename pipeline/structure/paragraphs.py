@@ -34,6 +34,8 @@ def is_boundary(a: Line, b: Line, a_first: bool, layout: Layout, full: float | N
     ia, ib = layout.info[a.order], layout.info[b.order]
     if b.segment > 0 or (b.gap_before is not None and b.gap_before >= 1):
         return True
+    if a.markup_level is not None or b.markup_level is not None:
+        return True          # a Markdown heading is a block of its own
     ends = cjk.ends_sentence(a.text)
     if layout.geometric or ib.indented is not None:
         # indentation is visible (PDF geometry or leading whitespace)
@@ -58,7 +60,7 @@ def is_boundary(a: Line, b: Line, a_first: bool, layout: Layout, full: float | N
         return True
     if not ends:
         return False
-    if fits:
+    if fits or ia.wide != ib.wide:   # (or the typography changes after the sentence: box / body)
         return True
     if ib.very_short and _bare_end(b.text):
         # a short line with no punctuation at all after a sentence end is a
