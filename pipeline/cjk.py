@@ -92,6 +92,63 @@ def normalize_text(text: str) -> str:
     return text.translate(_FULLWIDTH_MAP).translate(_SPACES)
 
 
+# Text typed or extracted "spaced out" (a newspaper archive's export): a
+# space between all characters of a number (``2 0 0 5 年``, ``1 5 %``, ``6 .5``),
+# around every punctuation mark, ASCII ``,`` ``;`` ``:`` and straight quotes in
+# Chinese text, ``- -`` for a dash.  Recognised per document (a table row's
+# single-digit cells ``1 2`` must not be merged in a normal text), then
+# repaired line by line.
+_SPACED_NUMBER = re.compile(r"(?<![\d.])\d[\d.%]?(?: [\d.%]{1,2})+(?![\d.%])")
+_SPACED_CUE = re.compile(r"\d(?: \d)+ ?[年月日%万亿元个]|\p{Han} [,;，。、；：] ?\p{Han}")
+_CJK_PUNCT_SPACES = re.compile(r" *([，。、；：！？）》」』】”’]) *| *([（《「『【“‘]) *")
+_ASCII_PUNCT = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？"}
+_ASCII_PUNCT_CJK = re.compile(r"(?:(?<=[\p{Han}”’）》\d%])|^) *([,;:!?]) *(?=[\p{Han}“‘（《\s]|$)")
+_DASH_PAIR = re.compile(r"(?<![A-Za-z0-9-])- ?-(?![A-Za-z0-9-])")
+_SPACE_BETWEEN_HAN = re.compile(r"(?<=\p{Han}) +(?=\p{Han})")
+
+
+def spaced_style(text: str) -> bool:
+    """True if the document is written spaced out (see above): the cues recur."""
+    sample = text[:300_000]
+    return len(_SPACED_CUE.findall(sample)) >= max(5, len(sample) // 5000)
+
+
+def pair_quotes(texts: list[str]) -> list[str]:
+    """Straight double quotes in Chinese text → “ ”, alternating through the
+    texts in order (a quotation may run over a line break), with the spaces
+    inside the quotes removed."""
+    out: list[str] = []
+    opened = False
+    for t in texts:
+        if '"' not in t:
+            out.append(t)
+            continue
+        parts = t.split('"')
+        cur = parts[0]
+        for p in parts[1:]:
+            cur = cur.rstrip(" ") + ("”" if opened else "“")
+            opened = not opened
+            cur += p.lstrip(" ") if opened else p
+        out.append(cur)
+    return out
+
+
+def repair_spacing(line: str) -> str:
+    """One line of a spaced-out document written as Chinese text is:
+    ``2 0 0 5 年`` → ``2005年``, ``1 5 %`` → ``15%``, ``发展 , 提高`` →
+    ``发展，提高``, ``" 十五 "`` → ``“十五”``, ``- -`` → ``——``.  Spaces between
+    two ideographs are kept (they may separate two names)."""
+    t = _SPACED_NUMBER.sub(lambda m: m.group(0).replace(" ", ""), line)
+    t = _DASH_PAIR.sub("——", t)
+    if t.count('"') % 2 == 0:
+        t = pair_quotes([t])[0]
+    t = _ASCII_PUNCT_CJK.sub(lambda m: _ASCII_PUNCT[m.group(1)], t)
+    t = _CJK_PUNCT_SPACES.sub(lambda m: m.group(1) or m.group(2), t)
+    # a space left between a number and Chinese text
+    t = re.sub(r"(?<=[\d%])\s+(?=\p{Han})|(?<=\p{Han})\s+(?=\d)", "", t)
+    return t
+
+
 def _is_latin(ch: str) -> bool:
     return bool(_LATIN_OR_DIGIT.fullmatch(ch)) or ch in ".%+-/&"
 

@@ -68,6 +68,8 @@ class Line:
     furniture: str | None = None  # "page_number" | "header" | "footer" when page furniture; Markdown
                                   # notes: "front_matter" | "quote" | "rule" | "code"
     markup_level: int | None = None  # Markdown heading marker level (``#`` = 1, ``##`` = 2 …), else None
+    break_before: bool = False    # text: the line starts a sentence whose boundary the source lost (no 。
+                                  # at line ends): joined into a paragraph, a "\n" is kept before it
 
 
 @dataclass(slots=True)

@@ -245,3 +245,64 @@ def test_seed_transformations_in_combination(v):
     assert p.outline() == gold_outline(), v
     ok, total, missing, extra = paragraph_score(p)
     assert ok / total >= 0.99, (v, missing[:3], extra[:3])
+
+
+# --------------------------------------------------------------------------
+# sentence-per-line text, spaced-out text
+# --------------------------------------------------------------------------
+
+REAL = CORPUS / "real"
+
+
+def test_sentence_per_line_text_keeps_its_sentence_boundaries():
+    """national-9th: no 。 at all, one sentence per line, a 　　 indent opens a
+    paragraph: lines join into paragraphs by indent, and a newline stays
+    where each sentence ended (never two sentences glued)."""
+    raw = (REAL / "national-9th-fyp-1996.txt").read_text(encoding="utf-8-sig")
+    ex, st_ = _parse(raw)
+    assert all(ln.break_before for ln in ex.lines)
+    by = {ln.order: ln for ln in ex.lines}
+    paras = [b for b in st_.blocks if b.kind == "paragraph"]
+    multi = [b for b in paras if len({by[o].source_line for o in b.lines}) > 1]
+    assert len(multi) >= 100
+    for b in multi:
+        sources = sorted({by[o].source_line for o in b.lines})
+        assert b.text.count("\n") >= len(sources) - 1 - sum(1 for o in b.lines if by[o].segment), b.text[:80]
+    first = paras[0].text.split("\n")
+    assert first[:2] == ["一九九六～二○一○年，是我国改革开放和社会主义现代化建设事业承前启后、继往开来的重要时期",
+                         "我国将以崭新的姿态跨入二十一世纪，建立起比较完善的社会主义市场经济体制，全面实现第二步战略目标，"
+                         "并向第三步战略目标迈出重大步伐，为下个世纪中叶基本实现现代化奠定坚实基础"]
+
+
+def test_text_with_full_stops_is_not_sentence_per_line():
+    for text in (render.SEED.read_text(encoding="utf-8"), render.scraped(),
+                 (LAYOUTS / "plan-E.pdftotext.txt").read_text(encoding="utf-8")):
+        assert not any(ln.break_before for ln in parse_text(text).lines)
+
+
+@pytest.mark.parametrize("raw,fixed", [
+    ("到2 0 0 5年 , 全省国内生产总值年均增长8 %左右", "到2005年，全省国内生产总值年均增长8%左右"),
+    ("人均国内生产总值年均增长6 .5 %左右 。", "人均国内生产总值年均增长6.5%左右。"),
+    ('第八篇 " 十五 " 计划实施', "第八篇“十五”计划实施"),
+    ("　　- -坚持以发展为主题 。发展是硬道理", "　　——坚持以发展为主题。发展是硬道理"),
+    ("省委 、 省政府坚持 ; 按照 : 规划", "省委、省政府坚持；按照：规划"),
+    ("中共江门高新区工委 中共江门市江海区委", "中共江门高新区工委 中共江门市江海区委"),   # two names stay apart
+])
+def test_repair_spacing(raw, fixed):
+    assert cjk.repair_spacing(raw) == fixed
+
+
+def test_spaced_out_document_is_repaired_and_others_are_not():
+    yunnan = (REAL / "yunnan-10th-fyp-2001.txt").read_text(encoding="utf-8")
+    assert cjk.spaced_style(yunnan)
+    lines = parse_text(yunnan).lines
+    text = "".join(ln.text for ln in lines)
+    assert "2 0 0 5" not in text and "2005年" in text and " ," not in text and '"' not in text
+    assert "“十五”" in text
+    # conservation: the repair only removes spaces and swaps punctuation forms
+    assert len(cjk.strip_all_space(text)) == len(cjk.strip_all_space(cjk.normalize_text(yunnan)))
+    # the seed (a table row holds single-digit cells) is not spaced out
+    seed = render.SEED.read_text(encoding="utf-8")
+    assert not cjk.spaced_style(seed)
+    assert [ln.text for ln in parse_text(seed).lines] == [ln.text for ln in parse_text(seed).lines
+                                                           if ln.text == cjk.normalize_text(ln.text)]

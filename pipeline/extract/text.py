@@ -215,6 +215,10 @@ def build_lines(phys: list[PhysLine], extra: list[dict] | None = None) -> list[L
     wide gaps split into segments.  ``extra[i]`` holds more Line fields for
     ``phys[i]`` (the Markdown reader's)."""
     base = blank_baseline(phys)
+    spaced = cjk.spaced_style("\n".join(x.body for x in phys[:5000]))
+    if spaced:
+        for x, body in zip(phys, cjk.pair_quotes([x.body for x in phys]), strict=True):
+            x.body = body
     # indentation is informative only if some lines have it
     indented = sum(1 for x in phys if not x.furniture and _ws_width(_LEAD_WS.match(x.body).group(0)) >= 1.0)
     indent_known = indented >= max(2, 0.02 * len(phys))
@@ -229,6 +233,8 @@ def build_lines(phys: list[PhysLine], extra: list[dict] | None = None) -> list[L
         prev_page = x.page
         for seg_no, (gap, piece) in enumerate(_split_segments(body) if not x.furniture else [(0.0, body)]):
             txt = cjk.normalize_text(piece).strip()
+            if spaced:
+                txt = cjk.repair_spacing(txt).strip()
             if not txt:
                 continue
             indent = (lead if seg_no == 0 else gap) if indent_known else None
@@ -244,7 +250,26 @@ def build_lines(phys: list[PhysLine], extra: list[dict] | None = None) -> list[L
                               width=cjk.display_width(txt), indent=indent,
                               source_line=x.source_line, segment=seg_no, gap_before=gap_before,
                               furniture=x.furniture, **fields))
+    if lost_stops(lines):
+        for ln in lines:
+            ln.break_before = True
     return lines
+
+
+#: Sentence-per-line text: hardly any line ends with sentence punctuation.
+LOST_STOPS_SHARE = 0.02
+
+
+def lost_stops(lines: list[Line]) -> bool:
+    """True for text in which every sentence is a line of its own with its
+    full stop removed (some extractions of old plans): of the lines long
+    enough to hold a sentence, hardly any ends with sentence punctuation —
+    in hard-wrapped text or one-paragraph-per-line text, every paragraph's
+    last line does."""
+    long = [x for x in lines if not x.furniture and x.width >= 8]
+    if len(long) < 20:
+        return False
+    return sum(1 for x in long if cjk.ends_sentence(x.text)) < LOST_STOPS_SHARE * len(long)
 
 
 def extract_text(path: str | Path) -> Extracted:

@@ -27,7 +27,7 @@ from . import regions as reg
 from .headings import HeadingMatch, parse_heading
 from .layout import Layout, analyse
 from .outline import build_outline
-from .paragraphs import is_boundary, join_texts
+from .paragraphs import is_boundary, join_lines, join_texts, keep_breaks
 from .toc import find_toc
 
 __all__ = ["structure"]
@@ -46,7 +46,7 @@ class _Draft:
 
 def _draft(kind: str, lines: list[Line], text: str | None = None, anchor: float | None = None, **extra) -> _Draft:
     if text is None:
-        text = join_texts([x.text for x in lines])
+        text = join_lines(lines)
     return _Draft(anchor if anchor is not None else float(lines[0].order), kind, lines, text, extra)
 
 
@@ -409,7 +409,7 @@ def _emit_heading(out: list[_Draft], unit: list[Line], h: HeadingMatch, layout: 
         # run-in heading: the title clause is the heading, the rest a paragraph
         out.append(_draft("heading", [unit[0]], h.consumed, node_kind=kind, rank=h.rank,
                           number=h.number, label=h.label, title=h.title))
-        out.append(_draft("paragraph", unit, cjk.clean_spaces(h.rest), anchor=unit[0].order + 0.5))
+        out.append(_draft("paragraph", unit, keep_breaks(cjk.clean_spaces(h.rest), unit), anchor=unit[0].order + 0.5))
         return
     out.append(_draft("heading", unit, join_texts([x.text for x in unit]), node_kind=kind, rank=h.rank,
                       number=h.number, label=h.label, title=h.title))

@@ -83,6 +83,36 @@ def segment(lines: list[Line], layout: Layout, full: float | None = None) -> lis
     return units
 
 
+def join_lines(lines: list[Line]) -> str:
+    """Join the Lines of one unit (:func:`join_texts`), keeping a newline
+    before each line that starts a sentence whose punctuation the source
+    lost (:attr:`Line.break_before`), so that no two sentences are glued
+    together without a boundary."""
+    parts: list[list[str]] = [[]]
+    for k, ln in enumerate(lines):
+        if k and ln.break_before and ln.segment == 0 and parts[-1]:
+            parts.append([])
+        parts[-1].append(ln.text)
+    return "\n".join(t for t in (join_texts(p) for p in parts) if t)
+
+
+def keep_breaks(tail: str, lines: list[Line]) -> str:
+    """``tail`` — the end of the unit ``lines`` joined without breaks (the
+    rest of a run-in heading's unit) — with the newlines of
+    :func:`join_lines` put back."""
+    full = join_lines(lines)
+    if "\n" not in full:
+        return tail
+    want = len(cjk.strip_all_space(tail))
+    n, pos = 0, len(full)
+    while pos > 0 and n < want:
+        pos -= 1
+        if not full[pos].isspace():
+            n += 1
+    out = full[pos:].strip()
+    return out if cjk.strip_all_space(out) == cjk.strip_all_space(tail) else tail
+
+
 def join_texts(texts: list[str]) -> str:
     """Join hard-wrapped line texts into one paragraph text (no space between
     Chinese characters; a space only between two Latin letters), with
