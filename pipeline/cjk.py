@@ -211,7 +211,7 @@ def lead_token(text: str) -> str:
     while i < len(t) and t[i] in NO_LINE_END:
         i += 1
     if i < len(t):
-        m = _WORD.match(t, i)
+        m = _WORD.match(t, i) if t[i].isascii() and t[i].isalnum() else None
         if m:
             i = m.end()
         elif t[i] in "—…":

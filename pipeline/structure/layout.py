@@ -189,20 +189,26 @@ def _box_width(flow: list[Line], body_full: float, indent: float,
 _QUOTES = frozenset("“”‘’")
 
 
-_HAN = re.compile(r"[\p{Han}〇]")
-_NARROW = re.compile(r"[\x21-\x7e]")
+_NOT_HAN = re.compile(r"[^\p{Han}〇]")
 
 
 def _classes(text: str) -> tuple[int, int, int, int, int]:
     """(ideographs, other wide characters, curly quotes, narrow (ASCII)
-    characters, spaces) of a line.  Counted with regexes: this runs over
-    every line of a document."""
+    characters, spaces) of a line.  Runs over every line of a document, so
+    only the few characters that are not ideographs are looked at one by one."""
     t = text.strip()
-    s = t.count(" ")
-    q = sum(t.count(c) for c in _QUOTES)
-    h = len(_HAN.findall(t))
-    a = len(_NARROW.findall(t))
-    return h, len(t) - h - q - a - s, q, a, s
+    p = q = a = s = 0
+    others = _NOT_HAN.findall(t)
+    for c in others:
+        if c == " ":
+            s += 1
+        elif c in _QUOTES:
+            q += 1
+        elif "!" <= c <= "~":
+            a += 1
+        else:
+            p += 1
+    return len(t) - len(others), p, q, a, s
 
 
 _DEFAULT_MODEL = (1.0, 1.0, 1.0, 0.5, 0.5)
@@ -301,11 +307,12 @@ def _analyse_text(lines: list[Line], regions: dict[int, Region]) -> Layout:
     nxt: dict[int, Line] = {}
     for a, b in zip(flow, flow[1:], strict=False):
         nxt[a.order] = b
+    leads = {x.order: _measure(cjk.lead_token(x.text), model) for x in lines}
     info = []
     for x in lines:
         is_wide = (measure[x.order] >= wide_from and x.markup_level is None) or x.order in box_lines
         full = box_full if is_wide and box_full is not None else body_full
-        lead = _measure(cjk.lead_token(x.text), model)
+        lead = leads[x.order]
         if wrapped and x.markup_level is None:
             short = x.width < full - 1.5
             very_short = x.width < full - 4
@@ -322,7 +329,7 @@ def _analyse_text(lines: list[Line], regions: dict[int, Region]) -> Layout:
             runs_on = c is not None and (not cjk.ends_sentence(x.text) or measure[c.order] > full - indent + 1)
             indent_width = (indent >= 1 and runs_on and c.segment == 0
                             and full - indent - 1.1 <= m <= full - indent + 1
-                            and m + _measure(cjk.lead_token(c.text), model) <= full + 0.25)
+                            and m + leads[c.order] <= full + 0.25)
         else:
             short = very_short = True
             indent_width = False
