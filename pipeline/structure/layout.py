@@ -96,30 +96,51 @@ def _first_indent(flow: list[Line], body_full: float, measure: dict[int, float])
     return float(best) if n >= 0.3 * sum(deficits.values()) else 0.0
 
 
+#: Titles and labels (专栏 titles, entry labels such as ``1、轨道交通``) are short:
+#: a heading is never longer than this many characters.
+LABEL_WIDTH = 40
+
+
 def _style_boxes(flow: list[Line], full: float) -> set[int]:
     """Text whose lines are whole paragraphs (a web page copied, one
     paragraph per line) can still carry the page's styles as indentation:
     body paragraphs indented with ``　　`` and the cells of a 专栏 table not,
-    or the other way round.  Among the lines that are paragraphs of their own
-    (they end a sentence, and the line before ends one too or is a short
-    label), when most share one indentation, those of the other are box
-    lines.  (Lines that continue a paragraph the extraction broke are not
-    counted: the line before them runs on.)"""
-    ends = []
-    for a, b in zip([None] + flow, flow, strict=False):
-        if b.indent is None or b.segment or not cjk.ends_sentence(b.text):
-            continue
-        if a is not None and not (cjk.ends_sentence(a.text) or (_bare_end(a.text) and a.width < 0.5 * full)):
-            continue
-        ends.append(b)
-    if len(ends) < 10:
+    or the other way round.  The body style is the indentation most
+    paragraph lines share; box lines are runs of paragraph lines of the other
+    style that begin after a 专栏 title (``专栏3 …``) and go on through entry
+    labels (``1、轨道交通``).  (Elsewhere lines of the other style are body
+    text: a paragraph's first line after a heading, a line the extraction
+    broke off a paragraph.)"""
+    def label(x: Line) -> bool:
+        # short, no punctuation at its end, and no sentence in it
+        return _bare_end(x.text) and x.width <= min(0.5 * full, LABEL_WIDTH) and \
+            not any(c in cjk.SENTENCE_END or c in "，," for c in x.text)
+
+    paras = [x for x in flow if x.indent is not None and not x.segment and cjk.ends_sentence(x.text)
+             and x.text[:1] not in cjk.NO_LINE_START]
+    if len(paras) < 10:
         return set()
-    n_ind = sum(1 for x in ends if x.indent >= 1.5)
-    body_indented = n_ind >= 0.5 * len(ends)
-    share = n_ind / len(ends) if body_indented else 1 - n_ind / len(ends)
+    n_ind = sum(1 for x in paras if x.indent >= 1.5)
+    body_indented = n_ind >= 0.5 * len(paras)
+    share = n_ind / len(paras) if body_indented else 1 - n_ind / len(paras)
     if share < 0.7:
         return set()
-    return {x.order for x in ends if (x.indent >= 1.5) != body_indented}
+    box: set[int] = set()
+    run = False
+    for x in flow:
+        if x.indent is None or x.segment:
+            run = False
+            continue
+        if cjk.COLUMN_TITLE.match(x.text) or (run and label(x)):
+            run = True                  # a 专栏 title, or an entry label inside: box lines may follow
+            continue
+        styled = (x.indent >= 1.5) != body_indented and cjk.ends_sentence(x.text) and \
+            x.text[:1] not in cjk.NO_LINE_START
+        if run and styled:
+            box.add(x.order)
+        else:
+            run = False
+    return box
 
 
 def _bare_end(text: str) -> bool:

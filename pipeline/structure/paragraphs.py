@@ -41,7 +41,7 @@ def is_boundary(a: Line, b: Line, a_first: bool, layout: Layout, full: float | N
         # indentation is visible (PDF geometry or leading whitespace)
         if ib.indented:
             return True
-        if not layout.wrapped and (ia.wide or ib.wide):
+        if not layout.wrapped and (ia.wide or ib.wide) and b.text[:1] not in cjk.NO_LINE_START:
             return True      # whole-paragraph lines in a box style: each its own unit
         if layout.geometric:
             return ia.very_short or (ends and ia.short)
