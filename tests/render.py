@@ -40,8 +40,10 @@ class Event:
 
 
 def _rows_13th() -> list[list[str]]:
-    rows = [["指标", "2015年基期", "“十三五”规划目标值 2020年", "五年年均增长", "“十三五”实际完成情况 2020年",
-             "五年年均增长", "指标属性"]]
+    # a two-row header (Markdown has no spans: the group label is repeated)
+    rows = [["指标", "2015年基期", "“十三五”规划目标值", "“十三五”规划目标值", "“十三五”实际完成情况",
+             "“十三五”实际完成情况", "指标属性"],
+            ["", "", "2020年", "五年年均增长", "2020年", "五年年均增长", ""]]
     cats: list[str] = []
     for r in csv.DictReader(open(GOLD / "indicators_13th.csv", encoding="utf-8")):
         if r["category"] not in cats:

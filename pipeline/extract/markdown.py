@@ -115,7 +115,7 @@ class _Block:
     blanks: int = 0       # blank lines before the block
     level: int | None = None
     indent: float = 0.0
-    cell: tuple[int, int, int] | None = None  # (table no, row, col)
+    cell: tuple[int, int, int, int] | None = None  # (table no, row, col, columns spanned)
 
 
 def _split_cells(row: str) -> list[str]:
@@ -245,9 +245,14 @@ def _blocks(text: str) -> list[_Block]:
                 rows.append((k + 1, _split_cells(lines[k])))
                 k += 1
             first = True
+            width = max(len(c) for _, c in rows)
             for r, (src, cells) in enumerate(rows):
-                for c, cell in enumerate(cells):
-                    out.append(_Block("cell", inline_text(cell), src, blanks if first else 0, cell=(table_no, r, c)))
+                # a body row with only its first cell filled is a label
+                # spanning the row (a category row: Markdown has no spans)
+                span = width if r > 0 and cells[0].strip() and not any(x.strip() for x in cells[1:]) else 1
+                for c, cell in enumerate(cells[:1] if span > 1 else cells):
+                    out.append(_Block("cell", inline_text(cell), src, blanks if first else 0,
+                                      cell=(table_no, r, c, span)))
                     first = False
             blanks = 0
             i = k
@@ -317,18 +322,19 @@ def parse_markdown(text: str):
         region = None
         x0 = x1 = top = bottom = None
         if b.kind == "cell":
-            tno, r, c = b.cell
+            tno, r, c, span = b.cell
             rg = table_region.get(tno)
             if rg is None:
                 rg = Region(len(regions) + 1, 1, "table", 0.0, 0.0, 0.0, 0.0)
                 regions.append(rg)
                 table_region[tno] = rg
             cx0, ctop = c * cell_w, r * cell_h
+            cx1 = cx0 + span * cell_w
             # empty cells keep their place in the grid
-            rg.cells.append(Cell(cx0, ctop, cx0 + cell_w, ctop + cell_h, t))
-            rg.x1, rg.bottom = max(rg.x1, cx0 + cell_w), max(rg.bottom, ctop + cell_h)
+            rg.cells.append(Cell(cx0, ctop, cx1, ctop + cell_h, t))
+            rg.x1, rg.bottom = max(rg.x1, cx1), max(rg.bottom, ctop + cell_h)
             region = rg.region_id
-            x0, x1, top, bottom = cx0 + 2, cx0 + cell_w - 2, ctop + 2, ctop + cell_h - 2
+            x0, x1, top, bottom = cx0 + 2, cx1 - 2, ctop + 2, ctop + cell_h - 2
         if not t:
             continue
         if b.kind in ("item", "quote") and (after_column_title or box_region is not None):

@@ -5,12 +5,20 @@ it asks this module whether a line is *short* (ends before the right margin
 of its zone), *indented* (starts a paragraph by its first-line indent) and
 *wide* (longer than a body line: a box or note in a smaller font).
 
-* Text input carries only display widths: the body line width ``body_full``
-  is the most common width, ``box_full`` the most common width well above it
-  (boxes use a smaller font, e.g. 38 characters against 28).  The first line
-  of a paragraph is two characters shorter (first-line indent).  Text whose
-  lines are not hard-wrapped (one sentence or paragraph per line) is detected
-  and then only indentation and blank lines separate paragraphs.
+* Text input carries only display widths, so its style sheet is measured
+  per document from the line-width distribution of the body flow
+  (furniture, table regions and Markdown headings left out): the body width
+  is the most common width and the text is hard-wrapped when a good share of
+  lines have it; the printed width of each character class (punctuation,
+  curly quotes, narrow characters, extraction spaces) is fitted to the lines
+  that fill the measure; the first-line indent is how much shorter than a
+  full line the line after a clear paragraph end is; the box width is the
+  second common width (wider lines: a smaller font; or runs of narrower lines:
+  a box in the body font inset by its border).  Each line's first
+  unbreakable piece (:func:`cjk.lead_token`) lets the paragraph rule ask
+  whether a line ended by choice.  Text whose lines are whole paragraphs is
+  not wrapped; its box lines are those of a Markdown box region, or a
+  different indentation style after a 专栏 title (:func:`_style_boxes`).
 * PDF input carries x0/x1 and font size: margins are measured per page and
   per region (box), indentation and shortness in units of the font size.
 """
