@@ -13,7 +13,7 @@ PIP_INSTALL := $(BIN)/pip install -q
 SHELL := /bin/bash
 .SHELLFLAGS := -o pipefail -c
 
-.PHONY: main test install install-dev lint bench clean
+.PHONY: notebook main test install install-dev lint bench clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -46,6 +46,10 @@ test: install-dev
 
 lint: install-dev
 	$(BIN)/ruff check pipeline tests benchmarks
+
+## re-execute the notebook against a fresh parse of the bundled plan (commit it with its outputs)
+notebook: install-dev
+	$(BIN)/python notebooks/execute.py
 
 bench: install-dev
 	$(BIN)/python benchmarks/bench_pdf.py --repeat 3

@@ -39,7 +39,7 @@ FILES = {
         "node_id": "innermost outline node (null for front matter such as the preamble)",
         "column_no": "专栏 number when the paragraph is inside a box of kind `text`, else null",
         "seq": "global reading order (0-based; `order` before schema 2.0)",
-        "text": "paragraph text (NFC; no spaces between Chinese and Latin/digits)",
+        "text": "paragraph text (NFC; no spaces between Chinese and Latin/digits; hard-wrapped lines joined with no space). In sentence-per-line text that lost its full stops (no `。` at line ends), the sentence boundaries are kept as `\\n` between the sentences: two sentences are never glued together. Text typed spaced out (`2 0 0 5 年`, ` , `, straight quotes, `- -`) is repaired to `2005年`, `，`, `“ ”`, `——`",
         "page_start": "first page", "page_end": "last page (paragraphs rejoined across page breaks)",
         "n_chars": "non-whitespace characters",
     }),
@@ -59,7 +59,7 @@ FILES = {
         "raw": "the entry as printed, label included", "page_start": "first page", "page_end": "last page",
     }),
     "notes.parquet": ("every other piece of text: table notes, figure captions, table titles and unit lines, page furniture, the title page", {
-        "kind": "`note` (注：…), `caption` (figure), `table_title`, `table_unit` (投资单位：万元), `page_number`/`header`/`footer` (page furniture), `toc` (table-of-contents lines), `title` (the plan's title), and the front and back matter: `header` (a source header above the text: a web page title, a newspaper archive line), `notice` (the issuing 印发通知: title, addressees, text, issuer, date), `cover` (other lines of the title block: issuing bodies, dates, an adoption note), `colophon` (the 版记 at the end: …印发, 抄送, 校对)",
+        "kind": "`note` (注：…), `caption` (figure), `table_title`, `table_unit` (投资单位：万元), `page_number`/`header`/`footer` (page furniture; in text input found by repetition across form-feed or page-mark pages), `toc` (table-of-contents lines), `title` (the plan's title); front and back matter: `header` (also a source header above the text: a web page title, a newspaper archive line), `notice` (the issuing 印发通知: title, addressees, text, issuer, date), `cover` (other lines of the title block: issuing bodies, dates, an adoption note), `colophon` (the 版记 at the end: …印发, 抄送, 校对); Markdown input: `front_matter` (one row per line of the `---` block), `quote` (a `>` quotation outside a 专栏), `rule` (horizontal rule), `code` (fenced code lines)",
         "node_id": "outline node it sits in", "column_no": "box it belongs to, if any",
         "table_id": "table it annotates, if any", "seq": "reading order among all blocks (`order` before schema 2.0)",
         "text": "text as printed (notes keep their `注：`/`1.` prefixes)", "page": "page",

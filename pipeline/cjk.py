@@ -98,6 +98,63 @@ def normalize_text(text: str) -> str:
     return text.translate(_FULLWIDTH_MAP).translate(_SPACES)
 
 
+# Text typed or extracted "spaced out" (a newspaper archive's export): a
+# space between all characters of a number (``2 0 0 5 年``, ``1 5 %``, ``6 .5``),
+# around every punctuation mark, ASCII ``,`` ``;`` ``:`` and straight quotes in
+# Chinese text, ``- -`` for a dash.  Recognised per document (a table row's
+# single-digit cells ``1 2`` must not be merged in a normal text), then
+# repaired line by line.
+_SPACED_NUMBER = re.compile(r"(?<![\d.])\d[\d.%]?(?: [\d.%]{1,2})+(?![\d.%])")
+_SPACED_CUE = re.compile(r"\d(?: \d)+ ?[年月日%万亿元个]|\p{Han} [,;，。、；：] ?\p{Han}")
+_CJK_PUNCT_SPACES = re.compile(r" *([，。、；：！？）》」』】”’]) *| *([（《「『【“‘]) *")
+_ASCII_PUNCT = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？"}
+_ASCII_PUNCT_CJK = re.compile(r"(?:(?<=[\p{Han}”’）》\d%])|^) *([,;:!?]) *(?=[\p{Han}“‘（《\s]|$)")
+_DASH_PAIR = re.compile(r"(?<![A-Za-z0-9-])- ?-(?![A-Za-z0-9-])")
+_SPACE_BETWEEN_HAN = re.compile(r"(?<=\p{Han}) +(?=\p{Han})")
+
+
+def spaced_style(text: str) -> bool:
+    """True if the document is written spaced out (see above): the cues recur."""
+    sample = text[:300_000]
+    return len(_SPACED_CUE.findall(sample)) >= max(5, len(sample) // 5000)
+
+
+def pair_quotes(texts: list[str]) -> list[str]:
+    """Straight double quotes in Chinese text → “ ”, alternating through the
+    texts in order (a quotation may run over a line break), with the spaces
+    inside the quotes removed."""
+    out: list[str] = []
+    opened = False
+    for t in texts:
+        if '"' not in t:
+            out.append(t)
+            continue
+        parts = t.split('"')
+        cur = parts[0]
+        for p in parts[1:]:
+            cur = cur.rstrip(" ") + ("”" if opened else "“")
+            opened = not opened
+            cur += p.lstrip(" ") if opened else p
+        out.append(cur)
+    return out
+
+
+def repair_spacing(line: str) -> str:
+    """One line of a spaced-out document written as Chinese text is:
+    ``2 0 0 5 年`` → ``2005年``, ``1 5 %`` → ``15%``, ``发展 , 提高`` →
+    ``发展，提高``, ``" 十五 "`` → ``“十五”``, ``- -`` → ``——``.  Spaces between
+    two ideographs are kept (they may separate two names)."""
+    t = _SPACED_NUMBER.sub(lambda m: m.group(0).replace(" ", ""), line)
+    t = _DASH_PAIR.sub("——", t)
+    if t.count('"') % 2 == 0:
+        t = pair_quotes([t])[0]
+    t = _ASCII_PUNCT_CJK.sub(lambda m: _ASCII_PUNCT[m.group(1)], t)
+    t = _CJK_PUNCT_SPACES.sub(lambda m: m.group(1) or m.group(2), t)
+    # a space left between a number and Chinese text
+    t = re.sub(r"(?<=[\d%])\s+(?=\p{Han})|(?<=\p{Han})\s+(?=\d)", "", t)
+    return t
+
+
 def _is_latin(ch: str) -> bool:
     return bool(_LATIN_OR_DIGIT.fullmatch(ch)) or ch in ".%+-/&"
 
@@ -139,6 +196,45 @@ def ends_sentence(text: str) -> bool:
     followed by closing quotes/brackets)."""
     t = text.rstrip().rstrip(CLOSERS)
     return bool(t) and t[-1] in SENTENCE_END
+
+
+#: Line-breaking rules of Chinese typesetting (禁则, GB/T 15834 practice):
+#: these never begin a line …
+NO_LINE_START = "，。、；：！？…‥）》」』】〕〉”’%‰·,.;:!?)]}"
+#: … and these never end one (they go down with the character after them).
+NO_LINE_END = "（《「『【〔〈“‘([{"
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9.,:/%+\-]*")
+
+
+def lead_token(text: str) -> str:
+    """The shortest piece a line can begin with: the characters that would
+    have had to fit at the end of the line before for the break to fall
+    elsewhere.  Opening marks go with the character after them, a Latin word
+    or number is unbreakable, a dash or ellipsis pair is one piece, and marks
+    that cannot begin a line go with the character before them (``金，``)."""
+    t = text.strip()
+    i = 0
+    while i < len(t) and t[i] in NO_LINE_END:
+        i += 1
+    if i < len(t):
+        m = _WORD.match(t, i) if t[i].isascii() and t[i].isalnum() else None
+        if m:
+            i = m.end()
+        elif t[i] in "—…":
+            j = i
+            while j < len(t) and t[j] == t[i]:
+                j += 1
+            i = j
+        else:
+            i += 1
+    while i < len(t) and t[i] in NO_LINE_START:
+        i += 1
+    return t[:i]
+
+
+def lead_token_width(text: str) -> float:
+    """Display width of :func:`lead_token` (``金，`` is two characters wide)."""
+    return display_width(lead_token(text))
 
 
 # --------------------------------------------------------------------------

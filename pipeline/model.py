@@ -69,7 +69,11 @@ class Line:
     bold: bool | None = None
     line_height: float | None = None
     region: int | None = None     # id of the Region (box/table) containing the line
-    furniture: str | None = None  # "page_number" | "header" | "footer" when page furniture
+    furniture: str | None = None  # "page_number" | "header" | "footer" when page furniture; Markdown
+                                  # notes: "front_matter" | "quote" | "rule" | "code"
+    markup_level: int | None = None  # Markdown heading marker level (``#`` = 1, ``##`` = 2 …), else None
+    break_before: bool = False    # text: the line starts a sentence whose boundary the source lost (no 。
+                                  # at line ends): joined into a paragraph, a "\n" is kept before it
 
 
 @dataclass(slots=True)

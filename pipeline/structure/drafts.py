@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..model import Line
-from .paragraphs import join_texts
+from .paragraphs import join_lines
 
 
 @dataclass(slots=True)
@@ -21,7 +21,8 @@ class Draft:
 
 def draft(kind: str, lines: list[Line], text: str | None = None, anchor: float | None = None, **extra) -> Draft:
     """A :class:`Draft` of ``kind`` over ``lines`` (text: the lines joined as
-    a paragraph unless given; anchor: the first line's order unless given)."""
+    a paragraph, :func:`.paragraphs.join_lines`, unless given; anchor: the
+    first line's order unless given)."""
     if text is None:
-        text = join_texts([x.text for x in lines])
+        text = join_lines(lines)
     return Draft(anchor if anchor is not None else float(lines[0].order), kind, lines, text, extra)

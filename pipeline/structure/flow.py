@@ -44,7 +44,7 @@ from .headings import (
 )
 from .layout import Layout
 from .numbering import Numbering
-from .paragraphs import is_boundary, join_texts
+from .paragraphs import is_boundary, join_texts, keep_breaks
 
 __all__ = ["body", "heading_continues", "form_units"]
 
@@ -405,7 +405,8 @@ class _Decoder:
         if h.rest:
             # run-in heading: the title clause is the heading, the rest a paragraph
             self.out.append(draft("heading", [unit[0]], h.consumed, anchor=anchor, **extra))
-            self.out.append(draft("paragraph", unit, cjk.clean_spaces(h.rest), anchor=anchor + (1 - anchor % 1) / 2))
+            self.out.append(draft("paragraph", unit, keep_breaks(cjk.clean_spaces(h.rest), unit),
+                                  anchor=anchor + (1 - anchor % 1) / 2))
             return
         self.out.append(draft("heading", unit, join_texts([x.text for x in unit]), anchor=anchor, **extra))
 
