@@ -6,6 +6,7 @@
     python -m pipeline diff DIR_A DIR_B [--out DIR]
     python -m pipeline terms OUTPUT_DIR [--top N]
     python -m pipeline grep OUTPUT_DIR TERM
+    python -m pipeline corpus DIR --out DATASET [--jobs N] [--scheduler ADDR]
 
     # DVC stages (one per stage, interim files in between)
     python -m pipeline extract INPUT --interim DIR [--jobs N]
@@ -88,6 +89,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("output_dir")
     p.add_argument("term")
     _add_common(p)
+
+    p = sub.add_parser("corpus", help="parse a folder of plans into one partitioned dataset",
+                       description="Parse every PDF/text/Markdown plan under DIR (recursively) that is not in "
+                                   "DATASET yet into one hive-partitioned Parquet dataset. Exit code: the number "
+                                   "of files that failed in this run (capped at 63; see DATASET/failures.parquet).")
+    p.add_argument("dir")
+    p.add_argument("--out", required=True, help="the dataset folder")
+    p.add_argument("--jobs", type=int, default=None, help="worker processes (default: all cores; 1: this process)")
+    p.add_argument("--scheduler", default=None,
+                   help="'processes' (local process pool), 'local' (Dask LocalCluster) or a Dask scheduler "
+                        "address such as tcp://host:8786 (default: Dask's LocalCluster when the dask extra "
+                        "is installed, else the process pool)")
+    p.add_argument("--engine", choices=("pdfium", "pdfplumber"), default="pdfium")
+    p.add_argument("--retry-failed", action="store_true", help="parse again files that failed with an input error")
+    _add_common(p)
     return ap
 
 
@@ -158,21 +174,25 @@ def _use_cache(interim: str | None) -> None:
 
 def cmd_parse(args) -> int:
     from .emit import write_outputs
-    from .run import parse, plan_id_from_path
+    from .run import parse_documents, plan_id_from_path
 
     _use_cache(args.interim)
     plan_id = args.plan_id or plan_id_from_path(args.input)
     tick = _progress(args)
     cache = Path(args.interim) / "pages" if args.interim else None
     try:
-        res = parse(args.input, plan_id, jobs=args.jobs or None, cache_dir=cache, progress=tick.stage,
-                    engine=args.engine, on_pages=tick.pages)
+        # a volume holding several plans gives <plan_id>-1, <plan_id>-2, …
+        results = parse_documents(args.input, plan_id, jobs=args.jobs or None, cache_dir=cache,
+                                  progress=tick.stage, engine=args.engine, on_pages=tick.pages)
     finally:
         tick.close()
-    lost = [f for f in res.findings if f.check == "conservation"]
+    lost = [f for r in results for f in r.findings if f.check == "conservation"]
     if args.strict and lost:
         raise StrictModeFailure(f"{args.input}: conservation check failed: {lost[0].message}")
-    out = write_outputs(Path(args.out) / plan_id, res.outputs, res.extracted.source.sha256)
+    for res in results[:-1]:
+        write_outputs(Path(args.out) / res.plan_id, res.outputs, res.extracted.source.sha256)
+    res = results[-1]
+    out = write_outputs(Path(args.out) / res.plan_id, res.outputs, res.extracted.source.sha256)
     if args.interim:
         from . import interim
         d = Path(args.interim)
@@ -183,6 +203,16 @@ def cmd_parse(args) -> int:
     if args.verbose:
         print(f"wrote {out}", file=sys.stderr)
     return 0
+
+
+def cmd_corpus(args) -> int:
+    from .corpus import build_corpus
+
+    summary = build_corpus(args.dir, args.out, jobs=args.jobs, scheduler=args.scheduler, engine=args.engine,
+                           retry_failed=args.retry_failed, progress=not args.quiet and sys.stderr.isatty())
+    if not args.quiet:
+        print(summary.line(), file=sys.stderr)
+    return summary.exit_code
 
 
 def cmd_extract(args) -> int:
@@ -267,7 +297,7 @@ def cmd_grep(args) -> int:
 
 
 COMMANDS = {"parse": cmd_parse, "extract": cmd_extract, "structure": cmd_structure, "tables": cmd_tables,
-            "emit": cmd_emit, "diff": cmd_diff, "terms": cmd_terms, "grep": cmd_grep}
+            "emit": cmd_emit, "diff": cmd_diff, "terms": cmd_terms, "grep": cmd_grep, "corpus": cmd_corpus}
 
 
 def _on_sigterm(signum, frame):  # pragma: no cover - exercised by a subprocess test
