@@ -480,7 +480,8 @@ def _read_preamble(units: list[_Unit]) -> dict:
                 out["government"] = places[-1] if len(places) > 1 else places[0]
         break
     if "horizon_year" not in out:
-        hz = _horizon(text)
+        # …对2035年远景目标进行展望, not the horizon of a plan it cites (《…2035年远景目标纲要》)
+        hz = _horizon(cjk.re.sub(r"《[^《》]*》", "", text))
         if hz:
             out["horizon_year"] = hz
     return out

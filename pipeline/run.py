@@ -144,10 +144,16 @@ def parse_documents(path: str | Path, plan_id: str | None = None, *, jobs: int |
         bounds, found = stage("volumes", path, volumes.find_boundaries, ex)
         if not bounds:
             return [_parse_one(path, plan_id, ex, tick, found, 1, 1)]
+        parts = None
         if kind == "pdf" and volumes.starts_at_pages(ex, bounds):
             parts = [stage("extract", path, extract, path, jobs=jobs, cache_dir=cache, engine=engine,
                            page_range=r) for r in volumes.page_ranges(ex, bounds)]
-        else:
+        elif kind == "text":
+            from .extract.text import decode_bytes
+
+            text, _ = decode_bytes(Path(path).read_bytes(), str(path))
+            parts = stage("volumes", path, volumes.split_text, ex, bounds, text)
+        if parts is None:
             parts = volumes.split_lines(ex, bounds)
     n = len(parts)
     return [_parse_one(path, f"{plan_id}-{k}", part, tick, found, k, n) for k, part in enumerate(parts, start=1)]

@@ -118,11 +118,16 @@ def _cue(lines: list[Line], i: int, body_size: float | None) -> str | None:
         return "notice"
     if _title_cue(lines, i, body_size):
         return "title"
-    if cjk.LEADING_TITLE.match(t):
-        return "preamble"      # 中华人民共和国…规划纲要根据《…》编制
-    if cjk.re.match(r"^本(?:规划纲要|规划|纲要|计划)", t):
-        head = t + (cjk.compact(lines[i + 1].text) if i + 1 < len(lines) else "")
-        if "根据" in head or "依据" in head:
+    if cjk.LEADING_TITLE.match(t) or cjk.re.match(r"^本(?:规划纲要|规划|纲要|计划)", t):
+        # 本规划纲要根据《…》编制 / 中华人民共和国…规划纲要根据《…》编制: the
+        # opening sentence of a plan (not 本规划根据实施情况适时调整)
+        sentence = t
+        for k in range(i + 1, min(i + 12, len(lines))):
+            if cjk.ends_sentence(sentence) or "。" in sentence:
+                break
+            sentence += cjk.compact(lines[k].text)
+        sentence = sentence.split("。")[0]
+        if cjk.re.search(r"根据|依据|按照", sentence) and cjk.re.search(r"编制|制定", sentence):
             return "preamble"
     return None
 
@@ -163,7 +168,7 @@ def find_boundaries(ex: Extracted) -> tuple[list[Boundary], list[Finding]]:
         if h.number == 1 and doc.body and doc.last_heading is not None:
             for k in range(doc.last_heading + 1, i):
                 c = _cue(lines, k, body_size)
-                if c and (restart or c != "preamble"):
+                if c and (c != "preamble" or restart or top):
                     cue_start, cue = k, c
                     break
         if cue is not None or (restart and strong):
@@ -241,4 +246,36 @@ def split_lines(ex: Extracted, boundaries: list[Boundary]) -> list[Extracted]:
     return out
 
 
-__all__ = ["Boundary", "find_boundaries", "page_ranges", "split_lines", "starts_at_pages"]
+#: Line breaks as pipeline/extract/text.py splits a text.
+_LINE_BREAK = cjk.re.compile(r"\r\n|\r|\n")
+
+
+def split_text(ex: Extracted, boundaries: list[Boundary], text: str) -> list[Extracted] | None:
+    """A text volume cut at the boundaries and each part read on its own
+    (blank-line, page-mark and indent conventions are measured per
+    document), page numbers and source lines kept those of the volume.
+    None when a boundary falls inside a line (use :func:`split_lines`)."""
+    from .extract.text import text_to_lines
+
+    by_order = {ln.order: ln for ln in ex.lines}
+    cuts = []
+    for b in boundaries:
+        ln = by_order[b.start]
+        prev = by_order.get(b.start - 1)
+        if ln.source_line is None or (prev is not None and prev.source_line == ln.source_line):
+            return None       # the boundary is inside a line of the file
+        cuts.append((ln.source_line, ln.page))
+    raw = _LINE_BREAK.split(text)
+    starts = [(1, 1)] + cuts
+    out = []
+    for k, (first, page) in enumerate(starts):
+        last = starts[k + 1][0] - 1 if k + 1 < len(starts) else len(raw)
+        lines = text_to_lines("\n".join(raw[first - 1:last]))
+        for ln in lines:
+            ln.page += page - 1
+            ln.source_line += first - 1
+        out.append(Extracted(source=ex.source, lines=lines))
+    return out
+
+
+__all__ = ["Boundary", "find_boundaries", "page_ranges", "split_lines", "split_text", "starts_at_pages"]
