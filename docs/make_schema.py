@@ -123,7 +123,7 @@ FILES = {
     "plan.parquet": ("one row: what the plan says about itself (pipeline/metadata.py), read from its title, cover, issuing notice and preamble; every field is null unless the document states it, and `<field>_source` says where it was read (`title`, `cover`, `notice`, `preamble`). The same row is in `document.json` (`plan`) and, as JSON, in every Parquet file's footer (key `plan`)", {
         "title": "the plan's title as printed (spaces removed), from its title page, cover, notice or its preamble naming itself (`制定《…纲要》（以下简称…）`)",
         "title_source": "where the title was read", "government": "issuing government (`江门高新区（江海区）`, `中华人民共和国`, `湖北省`), or the issuing organ of a ministry's plan (`国家文物局`)",
-        "government_source": "where it was read", "level": "`national`, `provincial`, `city` (prefecture level), `county-district` (区/县/旗), `ministry` (an organ of the central government) — from the government's name by the rules in pipeline/data/governments.tsv",
+        "government_source": "where it was read", "level": "`national`, `provincial`, `city` (prefecture level), `county-district` (区/县/旗), `township` (镇/乡/街道), `ministry` (an organ of the central government) — from the government's name by the rules in pipeline/data/governments.tsv",
         "level_source": "source of the government it was derived from", "kind": "`五年规划纲要` (a government's 国民经济和社会发展 five-year plan or 计划), `专项规划` (any other 规划), `计划` (行动计划, 实施计划 …)",
         "kind_source": "where it was read", "period_start": "first year (十四五 → 2021; an explicit `2021-2025年` wins)", "period_end": "last year",
         "period_source": "where it was read", "horizon_year": "long-range horizon (`2035年远景目标` → 2035)", "horizon_source": "where it was read",

@@ -564,7 +564,12 @@ DOC_NUMBER = re.compile(r"(?<![\p{Han}])(\p{Han}{1,12}\s*[〔\[［【（(]\s*(?:
 #: The notice that issues a plan: X关于印发《…》的通知.
 NOTICE = re.compile(r"(?P<issuer>[\p{Han}、\s]{2,60}?)关于(?:印发|转发|发布|批转)\s*《?\s*(?P<title>[^《》]{2,80}?)\s*》?\s*的通知")
 #: A plan's title ending (规划, 纲要, 计划, 方案, optionally (草案)).
-TITLE_END = re.compile(r"(?:规划纲要|纲要|规划|计划)(?:\s*[（(](?:草案|征求意见稿|送审稿|修订稿)[）)])?$")
+TITLE_END = re.compile(rf"(?:规划纲要|纲要|规划|计划)(?:\s*[（(](?:草案|征求意见稿|送审稿|修订稿|{YEAR}{_SPAN_SEP}{YEAR}\s*年?)[）)])?$")
+#: A title ending in a bracket (（草案）, （2024—2027年）) that runs into the
+#: sentence after it in one block: the bracket is where the title ends.
+TITLE_RUN_IN = re.compile(
+    rf"^(?P<title>[\p{{Han}}“”\"（）()0-9—\-－~～、·]{{6,80}}?(?:规划纲要|纲要|规划|计划)\s*"
+    rf"[（(](?:草案|征求意见稿|送审稿|修订稿|{YEAR}{_SPAN_SEP}{YEAR}\s*年?)[）)])(?=\S)")
 #: Words of the comprehensive plan (国民经济和社会发展规划/计划 of a government).
 DEVELOPMENT_PLAN = "国民经济和社会发展"
 #: The preamble naming the plan itself: 《X》（以下简称…）, or X（规划纲要）根据…编制.

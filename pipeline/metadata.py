@@ -45,7 +45,7 @@ class PlanMeta:
     title_source: str | None = None
     government: str | None = None
     government_source: str | None = None
-    level: str | None = None          # national/provincial/city/county-district/ministry
+    level: str | None = None          # national/provincial/city/county-district/township/ministry
     level_source: str | None = None
     kind: str | None = None           # 五年规划纲要 / 专项规划 / 计划
     kind_source: str | None = None
@@ -244,7 +244,7 @@ def _horizon(text: str) -> int | None:
 
 
 def _kind(title: str) -> str | None:
-    t = cjk.TITLE_END.sub(lambda m: m.group(0).split("（")[0].split("(")[0], title)
+    t = cjk.re.sub(r"\s*[（(][^（）()]*[）)]$", "", title)     # (草案), （2024—2027年）
     if cjk.DEVELOPMENT_PLAN in t and (cjk.FYP_LONG.search(t) or cjk.FYP_SHORT.search(t) or "五年" in t):
         return KIND_FYP
     if "专项规划" in t:
@@ -304,16 +304,15 @@ def _embedded_title(text: str) -> str | None:
     while j > 0 and (cjk.is_ideograph(text[j - 1]) or text[j - 1] in "（）()"):
         j -= 1
     pre = text[j:k]
-    gov = ""
+    # the title begins with its government: the longest end of the run of
+    # ideographs before 国民经济 that is a place name (…/第A01版/云南省…);
+    # the whole run when none is (a title naming a place the rules do not know)
     for s in range(len(pre) + 1):
         place, _ = place_prefix(pre[s:])
-        if place and len(place) == len(pre) - s:
-            gov = place
+        if (place and len(place) == len(pre) - s) or pre[s:] in gazetteer().national:
+            pre = pre[s:]
             break
-        if pre[s:] in gazetteer().national:
-            gov = pre[s:]
-            break
-    return gov + text[k:end] + tail.group(0)
+    return pre + text[k:end] + tail.group(0)
 
 
 # --------------------------------------------------------------------------
@@ -339,6 +338,12 @@ def front_units(st: Structured) -> list[_Unit]:
         if b.node_id is not None or b.kind == "furniture" or not b.text.strip():
             continue
         units.append(_Unit(cjk.compact(b.text), "title" if b.kind == "title" else "", b.page_start))
+    # a title that runs into the first sentence (…行动计划（2024—2027年）为加快…)
+    if units and not units[0].source:
+        m = cjk.TITLE_RUN_IN.match(units[0].text)
+        if m and not m.group("title").startswith("本"):
+            first = units[0]
+            units[0:1] = [_Unit(m.group("title"), "", first.page), _Unit(first.text[m.end():], "", first.page)]
     # the notice: from 关于印发…的通知 to its signature date
     k = 0
     while k < len(units):

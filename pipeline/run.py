@@ -73,9 +73,7 @@ def parse(path: str | Path, plan_id: str | None = None, *, jobs: int | None = No
 
     ex = stage("extract", path, extract, path, jobs=jobs, cache_dir=cache_dir, engine=engine, while_waiting=preload,
                on_pages=on_pages)
-    # a volume parsed as one plan: its document boundaries are findings
-    _, found = stage("volumes", path, volumes.find_boundaries, ex)
-    return _parse_one(path, plan_id, ex, tick, found, 1, 1)
+    return _parse_one(path, plan_id, ex, tick, None, 1, 1)
 
 
 def plan_row(st: Structured, *, document_no: int = 1, n_documents: int = 1) -> dict:
@@ -94,8 +92,11 @@ def finish(plan_id: str, ex: Extracted, st: Structured, ts: TableSet,
            terms: dict[str, list[dict]], *, extra_findings: list[Finding] | None = None,
            document_no: int = 1, n_documents: int = 1) -> ParseResult:
     """Build the output rows (with the plan's metadata) and run the
-    conservation check; ``extra_findings`` (e.g. volume boundaries) are
-    added to validation.parquet."""
+    conservation check.  ``extra_findings`` go to validation.parquet; by
+    default they are the document boundaries of a file holding several
+    plans parsed as one (:func:`pipeline.volumes.find_boundaries`)."""
+    if extra_findings is None:
+        _, extra_findings = volumes.find_boundaries(ex)
     plan = plan_row(st, document_no=document_no, n_documents=n_documents)
     findings = conservation.check_blocks(ex, st) + list(extra_findings or [])
     outputs = build_outputs(plan_id, st, ts, terms, findings, plan=plan)
@@ -108,7 +109,8 @@ def finish(plan_id: str, ex: Extracted, st: Structured, ts: TableSet,
     return ParseResult(plan_id, ex, st, ts, outputs, findings + out_findings)
 
 
-def _parse_one(path, plan_id: str, ex: Extracted, tick, extra: list[Finding], k: int, n: int) -> ParseResult:
+def _parse_one(path, plan_id: str, ex: Extracted, tick, extra: list[Finding] | None, k: int,
+               n: int) -> ParseResult:
     tick("structure")
     st = stage("structure", path, structure, ex)
     tick("tables")

@@ -254,6 +254,12 @@ def test_cli_exit_code_is_the_number_of_failed_files(tmp_path):
     assert r.returncode == 2 and r.stderr == ""
     r = _cli("corpus", str(plans / "nine.txt"), "--out", str(out))
     assert r.returncode == 9 and r.stderr.count("\n") == 1 and "not a directory" in r.stderr
+    import fcntl
+
+    with open(out / ".lock", "w") as fh:                 # another run holds the dataset
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        r = _cli("corpus", str(plans), "--out", str(out))
+    assert r.returncode == 75 and "another corpus run" in r.stderr
 
 
 def test_progress_bar_shows_plans_per_second(tmp_path, capsys):

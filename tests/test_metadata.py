@@ -177,3 +177,41 @@ def test_metadata_in_every_output_file(seed_text):
     for f in d.glob("*.parquet"):
         meta = json.loads(pq.read_schema(f).metadata[b"plan"])
         assert meta["level"] == "county-district" and meta["period_end"] == 2025, f.name
+
+
+# -- front matter as other plans print it (fixtures built here) ---------------
+
+BODY = "\n第一章 发展基础\n“十三五”时期，经济社会发展取得显著成效。\n第二章 发展目标\n到2025年，经济总量迈上新台阶。\n"
+FRONTS = {
+    "city plan with its adoption line": (
+        "江门市国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要\n"
+        "（2021年2月26日江门市第十五届人民代表大会第六次会议批准）\n",
+        {"government": "江门市", "level": "city", "period_start": 2021, "horizon_year": 2035,
+         "adopted_on": "2021-02-26", "adopted_by": "江门市第十五届人民代表大会第六次会议", "adopted_source": "cover"}),
+    "provincial plan behind its notice": (
+        "广东省人民政府关于印发广东省国民经济和社会发展第十四个五年规划和2035年远景目标纲要的通知\n"
+        "粤府〔2021〕28号\n各地级以上市人民政府，省政府各部门、各直属机构：\n"
+        "现将《广东省国民经济和社会发展第十四个五年规划和2035年远景目标纲要》印发给你们，请认真组织实施。\n"
+        "广东省人民政府\n2021年4月6日\n广东省国民经济和社会发展第十四个五年规划和2035年远景目标纲要\n",
+        {"government": "广东省", "level": "provincial", "period_end": 2025, "doc_number": "粤府〔2021〕28号",
+         "doc_number_source": "notice", "issued_on": "2021-04-06", "issuer": "广东省人民政府"}),
+    "three-year action plan": (
+        "深圳市推进数字经济高质量发展三年行动计划（2024—2027年）\n\n为加快数字经济发展，制定本行动计划。\n",
+        {"government": "深圳市", "kind": "计划", "period_start": 2024, "period_end": 2027, "horizon_year": None}),
+    "the 6th five-year plan": (
+        "中华人民共和国国民经济和社会发展第六个五年计划\n（1982年12月10日第五届全国人民代表大会第五次会议批准）\n",
+        {"level": "national", "period_start": 1981, "period_end": 1985, "adopted_on": "1982-12-10",
+         "kind": "五年规划纲要"}),
+    "a township's plan": (
+        "恩平市大田镇国民经济和社会发展第十四个五年规划\n\n本规划根据有关要求编制。\n",
+        {"government": "恩平市大田镇", "level": "township", "period_start": 2021}),
+}
+
+
+@pytest.mark.parametrize("name", FRONTS)
+def test_front_matter_of_other_plans(name, tmp_path):
+    front, expect = FRONTS[name]
+    f = tmp_path / "plan.txt"
+    f.write_text(front + BODY, encoding="utf-8")
+    got = _meta(f).as_dict()
+    assert {k: got[k] for k in expect} == expect

@@ -45,6 +45,7 @@ class Summary:
     error: str | None = None      # error class (NotAPlan, CorruptPDF, …)
     message: str | None = None
     seconds: float = 0.0
+    cpu_seconds: float = 0.0      # CPU time of the task (user + system, this process)
     pages: int = 0
     worker: str = ""              # host:pid
     peak_rss_mib: float = 0.0     # the worker process's peak resident memory so far
@@ -69,7 +70,7 @@ def run_task(task: Task) -> Summary:
     from ..run import parse_documents
     from .dataset import write_plan
 
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     out = Summary(task.rel, task.sha256, task.plan_id, ok=False, worker=f"{socket.gethostname()}:{os.getpid()}")
     try:
         if _own_code() != task.code:
@@ -92,5 +93,6 @@ def run_task(task: Task) -> Summary:
     if out.message:
         out.message = out.message.replace(task.path, task.rel).removeprefix("error: ")
     out.seconds = round(time.perf_counter() - t0, 3)
+    out.cpu_seconds = round(time.process_time() - c0, 3)
     out.peak_rss_mib = _peak_rss_mib()
     return out
