@@ -686,3 +686,113 @@ BOLD_FONT_NAME = re.compile(r"(?i)(bold|black|heavy|semibold|demibold|[-,]bd\b|h
 NOT_IN_TERM = re.compile(r"[，,。；;：:！!？?、“”‘’《》\s]")
 #: A token that is only a number.
 NUMBER_ONLY = re.compile(r"^[\d.,%‰]+$")
+
+
+# --------------------------------------------------------------------------
+# Plan metadata (pipeline.metadata): periods, horizons, dates, 文号, governments
+# --------------------------------------------------------------------------
+# How a plan names itself: its title (…国民经济和社会发展第十四个五年规划和
+# 2035年远景目标纲要, 湖北省文物事业发展“十四五”规划, …三年行动计划
+# （2024—2027年）), the notice that issues it (X关于印发《…》的通知, a 文号
+# such as 国发〔2021〕4号, a signature date), the adoption line on its cover
+# (（2001年2月16日云南省第九届人民代表大会第四次会议通过）) and its preamble
+# (本规划纲要根据《中共X委关于制定…建议》编制，…“十四五”时期（2021-2025年）
+# X经济社会发展…).  The government names and levels are in
+# ``pipeline/data/governments.tsv``.
+
+#: Digits of a year written in Chinese (二〇二五, 一九九六; ○ U+25CB and 零 as
+#: printed for 〇).
+CN_YEAR_DIGITS = "〇○零Ｏ一二三四五六七八九"
+_CN_YEAR_VALUE = {"〇": 0, "○": 0, "零": 0, "Ｏ": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
+                  "六": 6, "七": 7, "八": 8, "九": 9}
+#: A four-digit year, Arabic or Chinese.
+YEAR = rf"(?:(?:19|20)\d\d|[{CN_YEAR_DIGITS}]{{4}})"
+_SPAN_SEP = r"\s*(?:年)?\s*[-—–~～至到－]+\s*"
+#: A span of years: 2021-2025年, 1981—1985, （2001年至2005年）, 一九九六～二○一○年.
+YEAR_SPAN = re.compile(rf"({YEAR}){_SPAN_SEP}({YEAR})\s*年?")
+#: A long-range horizon: 2035年远景目标, 二○一○年远景目标, 2035年远景规划.
+HORIZON = re.compile(rf"({YEAR})\s*年\s*远景(?:目标|规划|展望)")
+#: The n-th five-year plan by its short name: “十四五”, 十五, “九五” — quoted, or
+#: followed by 规划/计划/时期/期间 (so 十五年 and 二〇三五 are not read).
+FYP_SHORT = re.compile(
+    r"(?:[“\"‘'「]\s*(十[一二三四五六七八九]?|[一二三四五六七八九])五\s*[”\"’'」]"
+    r"|(?<![〇○零一二三四五六七八九十\d])(十[一二三四五六七八九]?|[一二三四五六七八九])五(?=规划|计划|时期|期间))")
+#: The n-th five-year plan in full: 第十四个五年规划, 第十一个五年（2006—2010年）规划.
+FYP_LONG = re.compile(
+    rf"第([一二三四五六七八九十]+)个五年\s*(?:[（(]\s*({YEAR}){_SPAN_SEP}({YEAR})\s*年?\s*[）)])?\s*(?:规划|计划)")
+#: A date: 2021年12月24日, 二〇二一年三月十二日 (spaces between digits allowed).
+CN_DATE = re.compile(rf"({YEAR})\s*年\s*(\d{{1,2}}|[一二三四五六七八九十]{{1,3}})\s*月\s*"
+                     rf"(\d{{1,2}}|[一二三四五六七八九十]{{1,3}})\s*日")
+#: An adoption line: …日X人民代表大会第N次会议通过/批准.
+ADOPTION = re.compile(rf"(?P<date>{CN_DATE.pattern})\s*(?P<body>[^\s，。；()（）]{{2,40}}?会议)\s*"
+                      r"(?:审议)?(?:通过|批准)")
+#: A 文号 (document number): 国发〔2021〕4号, 江府〔2021〕5号, 文物革发[2021]41号.
+DOC_NUMBER = re.compile(r"(?<![\p{Han}])(\p{Han}{1,12}\s*[〔\[［【（(]\s*(?:19|20)\d\d\s*[〕\]］】）)]\s*\d{1,4}\s*号)")
+#: The notice that issues a plan: X关于印发《…》的通知.
+NOTICE = re.compile(r"(?P<issuer>[\p{Han}、\s]{2,60}?)关于(?:印发|转发|发布|批转)\s*《?\s*(?P<title>[^《》]{2,80}?)\s*》?\s*的通知")
+#: A plan's title ending (规划, 纲要, 计划, 方案, optionally (草案)).
+TITLE_END = re.compile(rf"(?:规划纲要|纲要|规划|计划)(?:\s*[（(](?:草案|征求意见稿|送审稿|修订稿|{YEAR}{_SPAN_SEP}{YEAR}\s*年?)[）)])?$")
+#: A title ending in a bracket (（草案）, （2024—2027年）) that runs into the
+#: sentence after it in one block: the bracket is where the title ends.
+TITLE_RUN_IN = re.compile(
+    rf"^(?P<title>[\p{{Han}}“”\"（）()0-9—\-－~～、·]{{6,80}}?(?:规划纲要|纲要|规划|计划)\s*"
+    rf"[（(](?:草案|征求意见稿|送审稿|修订稿|{YEAR}{_SPAN_SEP}{YEAR}\s*年?)[）)])(?=\S)")
+#: Words of the comprehensive plan (国民经济和社会发展规划/计划 of a government).
+DEVELOPMENT_PLAN = "国民经济和社会发展"
+#: The preamble naming the plan itself: 《X》（以下简称…）, or X（规划纲要）根据…编制.
+SELF_TITLE = re.compile(r"《(?P<title>[^《》]{4,90}?(?:纲要|规划|计划))》\s*[（(]\s*以下简称")
+LEADING_TITLE = re.compile(r"^(?P<title>[^《》，,。]{4,90}?(?:纲要|规划|计划))\s*[，,]?\s*(?:根据|依据|按照)")
+#: The proposal (建议) a comprehensive plan is drafted from: its issuer is the
+#: same government's party committee, its period the plan's.
+PROPOSAL = re.compile(r"《\s*(?P<org>中共[^《》]{0,40}?)\s*关于制定(?P<what>[^《》]{4,80}?)的建议\s*》")
+#: The preamble's statement of the plan's period and government: …“十四五”时期
+#: （2021-2025年）X经济社会发展的….
+PERIOD_AND_PLACE = re.compile(
+    rf"(?P<period>(?:[“\"][^”\"]{{1,4}}[”\"]|第[一二三四五六七八九十]+个五年)\s*(?:时期|期间))\s*"
+    rf"(?:[（(]\s*(?P<a>{YEAR}){_SPAN_SEP}(?P<b>{YEAR})\s*年?\s*[）)])?\s*(?P<place>[^，。；、“”《》\s]{{2,30}}?)"
+    r"(?:国民)?经济(?:和|与)?社会(?:发展)?")
+#: Characters of a title line on a cover (ideographs, quotes, brackets, digits,
+#: dashes): a line with ``/``, ``:`` or Latin text is a masthead, not a title.
+TITLE_LINE = re.compile(r"^[\p{Han}“”\"‘’（）()《》〈〉0-9—\-－~～、·]+$")
+#: Words a place name never begins with (是我省, 在全市 are not places).
+NOT_PLACE_START = "我本该各是的在对为其此与及等"
+#: Party committees: 中共X省委, 中共X市委, 中共X区委, X工委 → the place X.
+PARTY_ORG = re.compile(r"^中共\s*(?P<place>.*?)(?:工委|党工委|党委|委员会|委)?$")
+
+
+def year_value(token: str) -> int | None:
+    """A year as printed (``2025``, ``二〇二五``, ``二○一○``) → int."""
+    t = strip_all_space(token)
+    if t.isdigit() and len(t) == 4:
+        return int(t)
+    if len(t) == 4 and all(c in _CN_YEAR_VALUE for c in t):
+        return int("".join(str(_CN_YEAR_VALUE[c]) for c in t))
+    return None
+
+
+def five_year_period(n: int) -> tuple[int, int]:
+    """Years of the n-th five-year plan: the 1st ran 1953–1957, the 2nd
+    1958–1962, and after the three adjustment years 1963–1965 the 3rd ran
+    1966–1970, so 9 → (1996, 2000), 14 → (2021, 2025)."""
+    start = 1953 + 5 * (n - 1) if n <= 2 else 1966 + 5 * (n - 3)
+    return start, start + 4
+
+
+def date_value(m: re.Match) -> str | None:
+    """A :data:`CN_DATE` match → ISO date (``2021-12-24``), None if not a real date."""
+    import datetime
+
+    y = year_value(m.group(1))
+    mo, d = parse_number(m.group(2)), parse_number(m.group(3))
+    if y is None or mo is None or d is None:
+        return None
+    try:
+        return datetime.date(y, mo, d).isoformat()
+    except ValueError:
+        return None
+
+
+def compact(text: str) -> str:
+    """Text for metadata matching: normalised, every space removed (``2 0 0 1年``
+    → ``2001年``; Chinese titles have no meaningful spaces)."""
+    return strip_all_space(normalize_text(text))

@@ -9,6 +9,7 @@ and :mod:`pipeline.contract`.
     plan grep PLAN PATTERN [--regex]
     plan info PLAN_OR_ROOT
     plan validate PLAN_OR_ROOT
+    plan corpus DIR --out DATASET [--jobs N] [--scheduler ADDR]
 
     # DVC stages (one per stage, interim files in between)
     plan extract INPUT --interim DIR [--jobs N]
@@ -67,6 +68,8 @@ EXIT_CODES: dict[int, str] = {
     11: "validate: the parsed plan does not match the output contract",
     70: "internal error (the message names the input and the stage)",
     71: "out of memory",
+    75: "corpus: another run holds the dataset (its lock file)",
+    100: "corpus: 100 + the number of files that failed in this run (capped at 125; see failures.parquet)",
     130: "interrupted (SIGINT/SIGTERM)",
 }
 
@@ -236,6 +239,32 @@ def _add_validate(sub) -> None:
     p.add_argument("plan", help="parsed plan directory, or an output root")
 
 
+def _add_corpus(sub) -> None:
+    p = _sub(sub, "corpus", "parse a folder of plans into one partitioned dataset",
+             "Parse every PDF/text/Markdown plan under DIR (recursively) that is not in DATASET yet into one\n"
+             "hive-partitioned Parquet dataset (DATASET/<table>/plan_id=…/part-0.parquet), with plan.parquet,\n"
+             "panel.parquet (the cross-plan indicator panel) and failures.parquet.  A failed file never stops\n"
+             "the run.  Exit code: 0 when every file parsed, 100 + the number of files that failed in this run\n"
+             "(capped at 125), 75 when another run holds the dataset.",
+             """
+  plan corpus raw/corpus --out dataset                          # local: all cores
+  plan corpus plans/ --out dataset --jobs 1                     # in this process
+  plan corpus plans/ --out dataset --scheduler tcp://host:8786  # a Dask cluster
+  plan corpus plans/ --out dataset --engine pdfplumber          # the other PDF content parser
+  plan corpus plans/ --out dataset --retry-failed               # parse failed files again
+""")
+    p.add_argument("dir", help="folder of plans (searched recursively)")
+    p.add_argument("--out", required=True, help="the dataset folder")
+    p.add_argument("--jobs", type=_count(0, "--jobs"), default=0,
+                   help="worker processes (0: all cores; 1: this process)")
+    p.add_argument("--scheduler", default=None,
+                   help="'processes' (local process pool), 'local' (Dask LocalCluster) or a Dask scheduler "
+                        "address such as tcp://host:8786 (default: Dask's LocalCluster when the dask extra "
+                        "is installed, else the process pool)")
+    p.add_argument("--engine", choices=("pdfium", "pdfplumber"), default="pdfium", help="PDF content parser")
+    p.add_argument("--retry-failed", action="store_true", help="parse again files that failed with an input error")
+
+
 def _add_stages(sub) -> None:
     p = _sub(sub, "extract", "DVC stage: input → interim lines",
              "DVC stage 1/4: read the input into INTERIM/ (lines, regions, source).",
@@ -288,7 +317,7 @@ exit codes (the same in every command):
     ap.add_argument("--version", action="version", version=f"%(prog)s {__version__}",
                     help="print the version and exit")
     sub = ap.add_subparsers(dest="cmd", metavar="COMMAND", parser_class=_Parser)
-    for add in (_add_parse, _add_diff, _add_terms, _add_grep, _add_info, _add_validate, _add_stages):
+    for add in (_add_parse, _add_diff, _add_terms, _add_grep, _add_info, _add_validate, _add_corpus, _add_stages):
         add(sub)
     return ap
 
@@ -399,7 +428,7 @@ def _parsed(out: Path, **extra) -> Outcome:
 
 def cmd_parse(args) -> Outcome:
     from .emit import write_outputs
-    from .run import parse, plan_id_from_path
+    from .run import parse_documents, plan_id_from_path
 
     _require_file(args.input)
     _use_cache(args.interim)
@@ -407,14 +436,20 @@ def cmd_parse(args) -> Outcome:
     tick = _progress(args)
     cache = Path(args.interim) / "pages" if args.interim else None
     try:
-        res = parse(args.input, plan_id, jobs=args.jobs or None, cache_dir=cache, progress=tick.stage,
-                    engine=args.engine, on_pages=tick.pages)
+        # a volume holding several plans gives <plan_id>-1, <plan_id>-2, …
+        results = parse_documents(args.input, plan_id, jobs=args.jobs or None, cache_dir=cache,
+                                  progress=tick.stage, engine=args.engine, on_pages=tick.pages)
     finally:
         tick.close()
-    lost = [f for f in res.findings if f.check == "conservation"]
+    lost = [f for r in results for f in r.findings if f.check == "conservation"]
     if args.strict and lost:
         raise StrictModeFailure(f"{args.input}: conservation check failed: {lost[0].message}")
-    out = write_outputs(Path(args.out) / plan_id, res.outputs, res.extracted.source.sha256)
+    outs = [write_outputs(Path(args.out) / r.plan_id, r.outputs, r.extracted.source.sha256) for r in results]
+    res, out = results[-1], outs[-1]
+    if len(outs) > 1:
+        plans = [_parsed(o) for o in outs]
+        return Outcome({"input": args.input, "documents": [p.summary for p in plans]},
+                       f"{args.input}: a volume of {len(outs)} plans\n" + "\n".join(p.line for p in plans))
     if args.interim:
         from . import interim
         d = Path(args.interim)
@@ -534,6 +569,18 @@ def cmd_grep(args) -> Outcome:
                    grep_summary(hits, args.pattern), 0 if hits else 1, timed=False)
 
 
+def cmd_corpus(args) -> Outcome:
+    from .corpus import build_corpus
+
+    summary = build_corpus(args.dir, args.out, jobs=args.jobs or None, scheduler=args.scheduler,
+                           engine=args.engine, retry_failed=args.retry_failed,
+                           progress=not args.quiet and not args.json and sys.stderr.isatty())
+    failed = [{"path": s.rel, "exit_code": s.exit_code, "message": s.message} for s in summary.failed]
+    return Outcome({"dir": args.dir, "dataset": args.out, "files": summary.n_files,
+                    "parsed": len(summary.parsed), "unchanged": summary.skipped, "failed": failed,
+                    "plans": summary.n_plans}, summary.line(), code=summary.exit_code, timed=False)
+
+
 def _plans_of(path: str) -> tuple[list[Path], bool]:
     """(plan dirs, is_root) for info/validate: one plan, or every plan under a root."""
     from . import contract
@@ -599,7 +646,7 @@ def cmd_validate(args) -> Outcome:
 
 COMMANDS = {"parse": cmd_parse, "extract": cmd_extract, "structure": cmd_structure, "tables": cmd_tables,
             "emit": cmd_emit, "diff": cmd_diff, "terms": cmd_terms, "grep": cmd_grep, "info": cmd_info,
-            "validate": cmd_validate}
+            "validate": cmd_validate, "corpus": cmd_corpus}
 
 
 # --------------------------------------------------------------------------

@@ -31,6 +31,7 @@ class Outputs:
     plan_id: str
     rows: dict[str, list[dict]] = field(default_factory=dict)
     document: dict = field(default_factory=dict)
+    plan: dict = field(default_factory=dict)      # the plan.parquet row (also in every file's footer)
 
 
 def _path_titles(nodes: dict[str, Node], node_id: str | None) -> str:
@@ -54,8 +55,9 @@ def _contract_row(record) -> dict:
 
 def build_outputs(plan_id: str, st: Structured, ts: TableSet | None = None,
                   terms: dict[str, list[dict]] | None = None,
-                  extra_findings: list[Finding] | None = None) -> Outputs:
-    """Turn the stage records into contract rows and the document tree."""
+                  extra_findings: list[Finding] | None = None, plan: dict | None = None) -> Outputs:
+    """Turn the stage records into contract rows and the document tree;
+    ``plan`` is the plan's metadata row (see :func:`pipeline.run.plan_row`)."""
     ts = ts or TableSet()
     nodes = {n.node_id: n for n in st.nodes}
     blocks = st.blocks
@@ -122,6 +124,16 @@ def build_outputs(plan_id: str, st: Structured, ts: TableSet | None = None,
     out.rows["tokens.parquet"] = terms.get("tokens", [])
 
     out.document = document_tree(plan_id, st, ts, para_id_of)
+    if plan:
+        out.plan = dict(plan)
+        out.rows["plan.parquet"] = [out.plan]
+        # the plan's metadata right after its title
+        doc = {}
+        for k, v in out.document.items():
+            doc[k] = v
+            if k == "title":
+                doc["plan"] = out.plan
+        out.document = doc
     return out
 
 
@@ -187,7 +199,7 @@ def write_outputs(out_dir: str | Path, outputs: Outputs, sha256: str) -> Path:
     """Write all contract files for one plan into ``out_dir`` atomically."""
     out_dir = Path(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    meta = schemas.file_metadata(outputs.plan_id, sha256, __version__)
+    meta = schemas.file_metadata(outputs.plan_id, sha256, __version__, outputs.plan)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
     os.chmod(tmp, 0o755)
     try:

@@ -19,6 +19,7 @@ Readers' conveniences, part of the contract:
 
 from __future__ import annotations
 
+import datetime
 import json
 
 import pyarrow as pa
@@ -91,6 +92,20 @@ TOKENS = _s(
     ("node_id", STR), ("para_id", STR), ("position", I32), ("token", STR),
 )
 
+DATE = pa.date32()
+#: The plan's metadata as the document states it (pipeline/metadata.py): one row.
+PLAN = _s(
+    ("title", STR), ("title_source", CAT), ("government", STR), ("government_source", CAT),
+    ("level", CAT), ("level_source", CAT), ("kind", CAT), ("kind_source", CAT),
+    ("period_start", I32), ("period_end", I32), ("period_source", CAT),
+    ("horizon_year", I32), ("horizon_source", CAT),
+    ("adopted_on", DATE), ("adopted_by", STR), ("adopted_source", CAT),
+    ("issued_on", DATE), ("issued_source", CAT), ("issuer", STR), ("issuer_source", CAT),
+    ("doc_number", STR), ("doc_number_source", CAT),
+    ("source_name", STR), ("source_sha256", STR), ("source_kind", CAT),
+    ("document_no", I32), ("n_documents", I32), ("page_start", I32), ("page_end", I32),
+)
+
 #: file name → schema, in the order files are written.
 CONTRACT: dict[str, pa.Schema] = {
     "sections.parquet": SECTIONS,
@@ -106,6 +121,7 @@ CONTRACT: dict[str, pa.Schema] = {
     "validation.parquet": VALIDATION,
     "keywords.parquet": KEYWORDS,
     "tokens.parquet": TOKENS,
+    "plan.parquet": PLAN,
 }
 
 
@@ -135,10 +151,14 @@ def pandas_metadata(schema: pa.Schema) -> bytes:
                        "creator": {"library": "plan-pipeline"}}, sort_keys=True).encode()
 
 
-def file_metadata(plan_id: str, sha256: str, pipeline_version: str) -> dict[bytes, bytes]:
-    """Key/value metadata stored in every Parquet file's footer."""
-    return {b"plan_id": plan_id.encode(), b"source_sha256": sha256.encode(),
+def file_metadata(plan_id: str, sha256: str, pipeline_version: str, plan: dict | None = None) -> dict[bytes, bytes]:
+    """Key/value metadata stored in every Parquet file's footer; ``plan``
+    (the plan.parquet row) is stored as JSON under ``plan``."""
+    meta = {b"plan_id": plan_id.encode(), b"source_sha256": sha256.encode(),
             b"pipeline_version": pipeline_version.encode(), b"schema_version": SCHEMA_VERSION.encode()}
+    if plan:
+        meta[b"plan"] = json.dumps(plan, ensure_ascii=False, sort_keys=True, default=str).encode()
+    return meta
 
 
 def build_table(schema: pa.Schema, rows: list[dict], plan_id: str, metadata: dict[bytes, bytes]) -> pa.Table:
@@ -154,5 +174,7 @@ def build_table(schema: pa.Schema, rows: list[dict], plan_id: str, metadata: dic
             if cols[f.name].type != f.type:
                 cols[f.name] = cols[f.name].cast(f.type)
         else:
+            if f.type == DATE:
+                vals = [datetime.date.fromisoformat(v) if isinstance(v, str) else v for v in vals]
             cols[f.name] = pa.array(vals, type=f.type)
     return pa.table(cols, schema=schema).replace_schema_metadata({**metadata, b"pandas": pandas_metadata(schema)})

@@ -234,6 +234,7 @@ def test_json_for_every_command(parsed, tmp_path, capsys):
         "grep": ["grep", str(d), "森林覆盖率"],
         "info": ["info", str(root)],
         "validate": ["validate", str(d)],
+        "corpus": ["corpus", str(SEED_TXT.parent / "corpus"), "--out", str(tmp_path / "dataset"), "--jobs", "1"],
     }
     assert set(runs) | {"parse"} == set(COMMANDS)
     for cmd, argv in runs.items():

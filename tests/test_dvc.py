@@ -51,6 +51,7 @@ def repo(tmp_path_factory) -> Path:
         else:
             shutil.copy(src, r / name)
     (r / "raw").mkdir()
+    (r / "raw" / "corpus").mkdir()      # the corpus stage's folder (tests/test_corpus_dvc.py fills one)
     shutil.copy(SEED_TXT, r / "raw" / "plan-a.txt")
     text = SEED_TXT.read_text(encoding="utf-8")
     (r / "raw" / "plan-b.txt").write_text(text.replace("7左右", "6.5左右"), encoding="utf-8")
@@ -62,8 +63,8 @@ def repo(tmp_path_factory) -> Path:
 
 def test_repro_builds_contract_then_is_a_noop(repo):
     log = _dvc(repo, "repro")
-    assert _ran(log) == sorted(f"{s}@{p}" for s in ("extract", "structure", "tables", "emit")
-                               for p in ("plan-a", "plan-b"))
+    assert _ran(log) == sorted([f"{s}@{p}" for s in ("extract", "structure", "tables", "emit")
+                                for p in ("plan-a", "plan-b")] + ["corpus"])
     for plan in ("plan-a", "plan-b"):
         for f in CONTRACT:
             assert (repo / "output" / plan / f).is_file(), (plan, f)

@@ -369,7 +369,8 @@ ENGINES = ("pdfium", "pdfplumber")
 
 
 def extract_pdf(path: str | Path, *, jobs: int | None = None, cache_dir: str | Path | None = None,
-                engine: str = "pdfium", while_waiting=None, on_pages=None) -> Extracted:
+                engine: str = "pdfium", while_waiting=None, on_pages=None,
+                page_range: tuple[int, int] | None = None) -> Extracted:
     """Extract Lines, Regions, PageInfo and Bookmarks from a PDF.
 
     ``jobs``: worker processes (default: all cores); ``cache_dir``: keep
@@ -377,7 +378,9 @@ def extract_pdf(path: str | Path, *, jobs: int | None = None, cache_dir: str | P
     version; ``engine``: ``pdfium`` (fast, default) or ``pdfplumber``
     (pdfminer) to parse page content — both feed the same page logic;
     ``while_waiting``: work for this process while page workers run;
-    ``on_pages(n)``: progress callback (n more pages done)."""
+    ``on_pages(n)``: progress callback (n more pages done);
+    ``page_range=(first, last)``: only these pages make the document (one
+    plan of a volume: furniture and margins are measured on them alone)."""
     if engine not in ENGINES:
         raise ValueError(f"unknown PDF engine {engine!r} (choose from {', '.join(ENGINES)})")
     p = Path(path)
@@ -409,6 +412,9 @@ def extract_pdf(path: str | Path, *, jobs: int | None = None, cache_dir: str | P
                 cache.save(r)
             cache.save_manifest(n_pages, bookmarks, title)
         results = [cached.get(n) or fresh[n] for n in range(1, n_pages + 1)]
+    if page_range is not None:
+        results = [r for r in results if page_range[0] <= r.page <= page_range[1]]
+        bookmarks = [b for b in bookmarks if b.page is not None and page_range[0] <= b.page <= page_range[1]]
     _check_text_layer(results, p)
     lines, regions, infos = assemble(results)
     src_rec = Source(path=str(p), name=p.name, sha256=sha, kind="pdf", n_pages=n_pages, title=title)
