@@ -151,7 +151,7 @@ def _table_lines(chars: list[dict], reg: RegionDraft, rid: int) -> list[RawLine]
     (three-line), ordered by visual row then left to right; ``segment``
     numbers the pieces of one visual row."""
     lines: list[RawLine] = []
-    if reg.kind == "table":
+    if reg.cells:          # ruled cells, or the shaded header cells of a rule table
         by_cell: dict[int | None, list[dict]] = {}
         for c in chars:
             by_cell.setdefault(_cell_of(c, reg.cells), []).append(c)
@@ -213,7 +213,8 @@ def extract_page(page, page_no: int) -> PageResult:
             text = "\n".join(x.text for x in sorted((x for x in lines if x.cell == ci), key=lambda x: (x.top, x.x0)))
             cells.append(Cell(x0=x0, top=top, x1=x1, bottom=bottom, text=text))
         regions.append(Region(region_id=rid, page=page_no, kind=d.kind, x0=d.x0, top=d.top, x1=d.x1,
-                              bottom=d.bottom, cells=cells, rules=list(d.rules)))
+                              bottom=d.bottom, cells=cells, rules=list(d.rules), rule_x0=list(d.rule_x0),
+                              rule_x1=list(d.rule_x1)))
         blocks.append((d.top, d.x0, lines))
     blocks.sort(key=lambda b: (b[0], b[1]))
     ordered = [ln for _, _, ls in blocks for ln in ls]
