@@ -17,11 +17,17 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ..model import Cell, Region
-from .pdflines import RawLine, chars_to_lines, cluster_rows, is_unmapped
+from .pdflines import RawLine, build_line, chars_to_lines, cluster_rows, is_unmapped, split_at_gaps
 from .pdfregions import THIN, RegionDraft, edge, find_regions
 
 # A ruled table's rows are split per cell; a three-line table's at wide gaps.
 RULE_TABLE_GAP_EM = 1.2
+# In a table without vertical rules a gap this wide between two characters is
+# a cell boundary (build_line keeps a word space between ideographs from 0.8 em
+# on), and a narrower one (a quarter em) where a shaded header cell's edge runs
+# down between them: cells set tight (``（一）信息基础设施``) come apart.
+ALIGNED_GAP_EM = 0.8
+EDGE_GAP_EM = 0.25
 
 
 @dataclass(slots=True)
@@ -151,7 +157,7 @@ def _table_lines(chars: list[dict], reg: RegionDraft, rid: int) -> list[RawLine]
     (three-line), ordered by visual row then left to right; ``segment``
     numbers the pieces of one visual row."""
     lines: list[RawLine] = []
-    if reg.cells:          # ruled cells, or the shaded header cells of a rule table
+    if reg.kind == "table":
         by_cell: dict[int | None, list[dict]] = {}
         for c in chars:
             by_cell.setdefault(_cell_of(c, reg.cells), []).append(c)
@@ -160,7 +166,17 @@ def _table_lines(chars: list[dict], reg: RegionDraft, rid: int) -> list[RawLine]
                 ln.cell = k
                 lines.append(ln)
     else:
-        lines = chars_to_lines(chars, split_gap_em=RULE_TABLE_GAP_EM)
+        # rule table: text in a shaded header cell is that cell's; the rest
+        # is split at cell gaps (see ALIGNED_GAP_EM)
+        by_cell = {}
+        for c in chars:
+            by_cell.setdefault(_cell_of(c, reg.cells) if reg.cells else None, []).append(c)
+        edges = sorted({round(x, 1) for c in reg.cells for x in (c[0], c[2])})
+        for k, cs in by_cell.items():
+            found = chars_to_lines(cs) if k is not None else _aligned_lines(cs, edges)
+            for ln in found:
+                ln.cell = k
+                lines.append(ln)
     # visual rows across cells
     ordered: list[RawLine] = []
     for row in _line_rows(lines):
@@ -169,6 +185,38 @@ def _table_lines(chars: list[dict], reg: RegionDraft, rid: int) -> list[RawLine]
             ln.container = rid
             ordered.append(ln)
     return ordered
+
+
+def _aligned_lines(chars: list[dict], edges: list[float]) -> list[RawLine]:
+    """Lines of a table without vertical rules: each row of characters split
+    at cell gaps (ALIGNED_GAP_EM, or EDGE_GAP_EM across a header cell edge)."""
+    out: list[RawLine] = []
+    for row in cluster_rows(chars):
+        seg = 0
+        for part in split_at_gaps(row, ALIGNED_GAP_EM):
+            for piece in _split_at_edges(part, edges):
+                ln = build_line(piece)
+                if ln is None:
+                    continue
+                ln.segment = seg
+                seg += 1
+                out.append(ln)
+    return out
+
+
+def _split_at_edges(part: list[dict], edges: list[float]) -> list[list[dict]]:
+    if not edges:
+        return [part]
+    out: list[list[dict]] = [[]]
+    prev = None
+    for c in part:
+        if not c["text"].isspace():
+            if prev is not None and c["x0"] - prev["x1"] >= EDGE_GAP_EM * max(prev["size"], c["size"]) and \
+                    any(prev["x1"] - 1 <= x <= c["x0"] + 1 for x in edges):
+                out.append([])
+            prev = c
+        out[-1].append(c)
+    return [p for p in out if any(not c["text"].isspace() for c in p)]
 
 
 def _line_rows(lines: list[RawLine]) -> list[list[RawLine]]:

@@ -4,8 +4,9 @@ For every table the structure stage cut out of the flow (blocks of kind
 ``table`` with a ``table_id``; their title, unit and notes are blocks of
 their own):
 
-1. **grid** — ruled PDF table (:func:`.grid.build_ruled_grid`), three-line
-   PDF table (:func:`.grid.build_rule_grid`) or text
+1. **grid** — ruled PDF table (:func:`.grid.build_ruled_grid`), PDF table
+   without vertical rules — three-line, rules between rows, no rules —
+   (:func:`.aligned.build_aligned_grid`) or text
    (:func:`.textgrid.build_text_grid`); all produce the same grid
    conventions (:mod:`.base`);
 2. **conservation** — every non-whitespace character of the table's lines
@@ -26,8 +27,9 @@ from .. import cjk
 from ..model import Block, Extracted, Finding, Line, Region, Structured, TableCell, TableInfo, TableSet
 from . import indicators as ind
 from . import projects as prj
+from .aligned import build_aligned_grid
 from .base import UNPLACED_ROW, Grid, column_roles
-from .grid import build_rule_grid, build_ruled_grid
+from .grid import build_ruled_grid
 from .textgrid import build_text_grid
 from .validate import validate
 
@@ -45,8 +47,8 @@ def build_grid(table_id: str, lines: list[Line], regions: dict[int, Region]) -> 
     if rgs and all(r.kind == "table" and r.cells for r in rgs):
         grid, used = build_ruled_grid(table_id, lines, rgs)
     elif rgs and all(r.kind in ("table", "rule_table") for r in rgs) and \
-            any(r.kind == "rule_table" and r.rules for r in rgs):
-        grid, used = build_rule_grid(table_id, lines, rgs)
+            any(r.kind == "rule_table" for r in rgs):
+        grid, used = build_aligned_grid(table_id, lines, rgs)
     else:
         return build_text_grid(table_id, lines)
     rest = [ln for ln in lines if ln.order not in used and ln.text.strip()]
