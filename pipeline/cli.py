@@ -156,6 +156,14 @@ def _use_cache(interim: str | None) -> None:
         os.environ["PLAN_PIPELINE_CACHE"] = str(Path(interim).resolve().parent / ".cache")
 
 
+def _lost_text(res) -> list:
+    """Conservation findings, and table text left out of the grids."""
+    from .tables import LOST_TEXT_CHECKS
+
+    return [f for f in res.findings + res.tables.findings
+            if f.check == "conservation" or f.check in LOST_TEXT_CHECKS]
+
+
 def cmd_parse(args) -> int:
     from .emit import write_outputs
     from .run import parse, plan_id_from_path
@@ -169,7 +177,7 @@ def cmd_parse(args) -> int:
                     engine=args.engine, on_pages=tick.pages)
     finally:
         tick.close()
-    lost = [f for f in res.findings if f.check == "conservation"]
+    lost = _lost_text(res)
     if args.strict and lost:
         raise StrictModeFailure(f"{args.input}: conservation check failed: {lost[0].message}")
     out = write_outputs(Path(args.out) / plan_id, res.outputs, res.extracted.source.sha256)
@@ -237,7 +245,7 @@ def cmd_emit(args) -> int:
     ts = interim.load_tableset(d)
     terms = stage("terms", ex.source.path, run_terms, st, ts)
     res = finish(args.plan_id, ex, st, ts, terms)
-    lost = [f for f in res.findings if f.check == "conservation"]
+    lost = _lost_text(res)
     if args.strict and lost:
         raise StrictModeFailure(f"{ex.source.path}: conservation check failed: {lost[0].message}")
     write_outputs(Path(args.out) / args.plan_id, res.outputs, ex.source.sha256)

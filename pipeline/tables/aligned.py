@@ -118,7 +118,9 @@ def _split_line(ln: Line, origin: float) -> list[_Piece]:
     estimated from the display width."""
     x0, x1 = (ln.x0 or 0) - origin, (ln.x1 or 0) - origin
     top, bottom = ln.top or 0.0, ln.bottom or 0.0
-    em = ln.font_size or max(bottom - top, 1.0)
+    # the font size, unless the PDF scales its text by the text matrix (a
+    # size of 1 pt): then the glyphs' height
+    em = max(ln.font_size or 0.0, 0.8 * (bottom - top), 1.0)
     text = ln.text.strip()
     words = text.split()
     if len(words) <= 1:
@@ -471,12 +473,15 @@ class _Sweep:
         number: ``…年均增长`` / ``7.4%``)."""
         if p.c0 >= b.c1 or p.c1 <= b.c0:
             return False
+        last = b.last
+        if abs(p.top - last.top) < 0.5 * p.em and p.x0 >= last.x1 - 1:
+            return True         # further along the same line, in the same columns
         if _row_label_start(p.text) and self._is_key(p):
             return False
         if cjk.cell_type(b.text) != "text" and \
                 (p.typed or cjk.cell_type(b.text + cjk.strip_all_space(p.text)) == "text"):
             return False        # a complete value, unless the line completes it (控制在3.0 / 以内)
-        return 0 < p.top - b.last.top <= self.pitch + PITCH_TOL_EM * p.em
+        return 0 < p.top - last.top <= self.pitch + PITCH_TOL_EM * p.em
 
     def _is_key(self, p: _Piece) -> bool:
         return p.c0 in self.key_cols and not (p.c0 in self.label_cols and p.c1 == p.c0 + 1)
