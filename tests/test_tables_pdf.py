@@ -201,3 +201,61 @@ def test_three_line_table_over_two_pages(tmp_path):
             assert ns(by[(no, "target_growth")].raw) == ns(r["growth"]), no
         if r["growth_num"]:
             assert by[(no, "target_growth")].value == float(r["growth_num"])
+
+
+# --------------------------------------------------------------------------
+# generated table variants (tests/pdfgen.py): every ruling style, other
+# column orders, titles, repeated headers or not, rows cut by a page break
+# --------------------------------------------------------------------------
+
+import pdfgen  # noqa: E402
+
+TABLE_VARIANTS = pdfgen.TABLE_VARIANTS
+LOST = ("conservation", "table_conservation", "table_text_unplaced", "table_cells_overlap", "table_not_read")
+
+
+@pytest.fixture(scope="module")
+def table_docs(tmp_path_factory):
+    d = tmp_path_factory.mktemp("tablegen")
+    out = {}
+    for name, v in TABLE_VARIANTS.items():
+        path = d / f"{name}.pdf"
+        truth = pdfgen.render_tables(path, v)
+        out[name] = (truth, parse(path, name))
+    return out
+
+
+@pytest.mark.parametrize("name", TABLE_VARIANTS)
+def test_generated_indicator_table(name, table_docs):
+    """Rows (number, category, name, unit, attribute) and every value cell
+    as the generator wrote them."""
+    truth, res = table_docs[name]
+    got = [(x.row_no, x.category, x.name, x.unit, x.attribute) for x in res.tables.indicators]
+    assert got == [(r["row_no"], r["category"], r["name"], r["unit"], r["attribute"]) for r in truth.indicators]
+    vals = {(v.row_no, v.measure): v for v in res.tables.indicator_values}
+    assert set(vals) == set(truth.values)
+    for key, want in truth.values.items():
+        v = vals[key]
+        assert (ns(v.raw), v.value, v.qualifier) == (ns(want["raw"]), want["value"], want["qualifier"]), key
+
+
+@pytest.mark.parametrize("name", TABLE_VARIANTS)
+def test_generated_project_table(name, table_docs):
+    truth, res = table_docs[name]
+    got = [(p.project_no, p.category_no, p.subcategory_no, ns(p.name), ns(p.content), p.start_year, p.end_year,
+            p.total_investment, p.invested_before, p.invested_in_period) for p in res.tables.projects]
+    assert got == [(int(g["project_no"]), int(g["category_no"]), int(g["subcategory_no"]), ns(g["name"]),
+                    ns(g["content"]), int(g["start_year"]), int(g["end_year"]), int(g["total_investment"]),
+                    int(g["invested_by_2020"]), int(g["investment_2021_2025"])) for g in truth.projects]
+    flagged = sorted({int(f.location.split()[1]) for f in res.tables.findings
+                      if f.check == "row_identity" and f.location.startswith("project ")})
+    assert flagged == truth.inconsistent
+
+
+@pytest.mark.parametrize("name", TABLE_VARIANTS)
+def test_generated_tables_lose_nothing(name, table_docs):
+    _, res = table_docs[name]
+    bad = [(f.check, f.location, f.message) for f in res.findings + res.tables.findings if f.check in LOST]
+    assert not bad
+    kinds = sorted(t.kind for t in res.tables.tables)
+    assert kinds == ["indicator", "project"]

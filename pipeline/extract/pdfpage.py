@@ -22,11 +22,13 @@ from .pdfregions import THIN, RegionDraft, edge, find_regions
 
 # A ruled table's rows are split per cell; a three-line table's at wide gaps.
 RULE_TABLE_GAP_EM = 1.2
-# In a table without vertical rules a gap this wide between two characters is
-# a cell boundary (build_line keeps a word space between ideographs from 0.8 em
-# on), and a narrower one (a quarter em) where a shaded header cell's edge runs
-# down between them: cells set tight (``（一）信息基础设施``) come apart.
-ALIGNED_GAP_EM = 0.8
+# In a table without vertical rules a gap of half an em between two characters
+# is a cell boundary (text inside a cell is set solid or with a space glyph of
+# a quarter em; two cells' texts are apart by both cells' padding), and a
+# quarter em is where a shaded header cell's edge runs down between them:
+# cells set tight (``（一）信息基础设施``) come apart.  Pieces of one cell are
+# joined again by the tables stage.
+ALIGNED_GAP_EM = 0.5
 EDGE_GAP_EM = 0.25
 
 

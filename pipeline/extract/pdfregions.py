@@ -20,6 +20,10 @@ frame, see :mod:`.pdfpage`):
   with two synthetic vertical edges at the ends of the horizontal rules,
   passed to the table finder as ``explicit_vertical_lines`` (pdfplumber's
   way of adding edges the page does not draw); it is then a ruled table;
+* **tables without any rule** — runs of text rows split into cells at
+  wide gaps, with x-ranges that stay empty down the run (gutters) and
+  values among the cells (numbers, ``—``, 预期性); a ``rule_table`` with no
+  rules;
 * **rule-only structures** — horizontal rules of one extent with no vertical
   rule between them.  The bands between consecutive rules are read: a band
   of columns (text split at wide gaps, short category lines) is part of a
@@ -148,6 +152,7 @@ def find_regions(edges: list[dict], fills: list[dict], chars: list[dict],
     regions = _drop_nested_boxes(regions)
     shades = _merge_strips(fills, width, height)
     regions.extend(rule_structures(edges, regions, shades, fills, chars, width))
+    regions.extend(aligned_tables(chars, regions, shades))
     for shade in shades:
         x0, top, x1, bottom = shade
         if any(r.contains((x0 + x1) / 2, (top + bottom) / 2) and r.kind in ("table", "rule_table")
@@ -393,15 +398,15 @@ def _rule_table(rules: list[dict], chars: list[dict], x0: float, x1: float,
                 bands: list[tuple[str, list]]) -> RegionDraft | None:
     """A rule table over ``rules`` (a run of table bands), extended over the
     rows of cells that follow its last rule.  A run of one band (two rules)
-    or a lone rule is a table only with rows of cells below it or a header
-    split into cells between its rules."""
+    is a table only with rows of cells below it or (two of) its rows split
+    into cells; a lone rule only with rows of cells below it."""
     top, bottom = rules[0]["top"], rules[-1]["top"]
     rows_inside = [r for _, rows in bands for r in rows]
     end = _run_on(chars, x0, x1, bottom, rows_inside)
     multi = sum(1 for r in rows_inside if len(split_at_gaps(r, CELL_GAP_EM)) >= 2)
     if len(rules) == 1 and end is None:
         return None
-    if len(rules) == 2 and end is None and not (rows_inside and multi == len(rows_inside)):
+    if len(rules) == 2 and end is None and multi < min(2, len(rows_inside) or 1):
         return None
     return RegionDraft("rule_table", x0, top, x1, max(bottom, end or bottom), rules=[e["top"] for e in rules],
                        rule_x0=[e["x0"] for e in rules], rule_x1=[e["x1"] for e in rules])
@@ -476,4 +481,84 @@ def _header_shading(r: RegionDraft, fills: list[dict], chars: list[dict]) -> lis
                 and min(b[2] - b[0], b[3] - b[1]) > THIN:
             out.add(b)
     cells = sorted(out, key=lambda b: (b[1], b[0]))
-    return cells if cells and any(_holds_text(c, chars) for c in cells) else []
+    # one fill across the header shades the row; only tiles are cell boxes
+    return cells if len(cells) >= 2 and any(_holds_text(c, chars) for c in cells) else []
+
+
+# --------------------------------------------------------------------------
+# tables without any rule
+# --------------------------------------------------------------------------
+
+#: Rows of at least this many cells a table without rules needs, and the
+#: share of them that must hold a value (a number, —, 预期性 …).
+MIN_CELL_ROWS = 3
+VALUE_SHARE = 0.5
+
+
+def _typed(part: list[dict]) -> bool:
+    return cjk.cell_type(cjk.normalize_text("".join(c["text"] for c in part))) != "text"
+
+
+def aligned_tables(chars: list[dict], regions: list[RegionDraft], shades: list[tuple]) -> list[RegionDraft]:
+    """Tables drawn with no rule at all: a run of consecutive rows, each split
+    into cells at wide gaps or a short line (a category row, a wrapped cell),
+    of which at least MIN_CELL_ROWS have three cells or more, most of those
+    holding a value, and two gutters common to all of them.  Prose (a line
+    across most of the text width in one piece) ends the run."""
+    free = [c for c in chars if not c["text"].isspace()
+            and not any(r.contains((c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2) for r in regions)
+            and not any(x0 <= (c["x0"] + c["x1"]) / 2 <= x1 and top <= (c["top"] + c["bottom"]) / 2 <= bottom
+                        for x0, top, x1, bottom in shades)]
+    rows = cluster_rows(free)
+    if len(rows) < MIN_CELL_ROWS:
+        return []
+    left, right = min(c["x0"] for c in free), max(c["x1"] for c in free)
+    heights = sorted(max(c["bottom"] for c in r) - min(c["top"] for c in r) for r in rows)
+    line_h = heights[len(heights) // 2]
+    out: list[RegionDraft] = []
+    run: list[list[dict]] = []
+
+    def close() -> None:
+        # a trailing line in one piece stays only if it follows at a cell's
+        # line pitch (a wrapped cell's last line), not after a gap (a caption
+        # or a short paragraph below the table)
+        while len(run) >= 2 and len(split_at_gaps(run[-1], CELL_GAP_EM)) < 2 and \
+                min(c["top"] for c in run[-1]) - max(c["bottom"] for c in run[-2]) > 0.6 * line_h:
+            run.pop()
+        while run and len(split_at_gaps(run[0], CELL_GAP_EM)) < 2:
+            run.pop(0)          # a leading title line
+        cellular = [r for r in run if len(split_at_gaps(r, CELL_GAP_EM)) >= 3]
+        if len(cellular) >= MIN_CELL_ROWS and \
+                sum(1 for r in cellular if any(_typed(p) for p in split_at_gaps(r, CELL_GAP_EM))) >= \
+                VALUE_SHARE * len(cellular) and _common_gutters(cellular) >= 2:
+            cs = [c for r in run for c in r]
+            out.append(RegionDraft("rule_table", min(c["x0"] for c in cs) - 1, min(c["top"] for c in cs) - 1,
+                                   max(c["x1"] for c in cs) + 1, max(c["bottom"] for c in cs) + 1))
+        run.clear()
+
+    prev_bottom = None
+    for r in rows:
+        top, bottom = min(c["top"] for c in r), max(c["bottom"] for c in r)
+        n = len(split_at_gaps(r, CELL_GAP_EM))
+        prose = n == 1 and r[-1]["x1"] - r[0]["x0"] >= PROSE_SHARE * (right - left)
+        far = prev_bottom is not None and top - prev_bottom > 2.5 * line_h
+        if prose or far or _stops_table("".join(c["text"] for c in r)):
+            close()
+        if not prose:
+            run.append(r)
+        prev_bottom = bottom
+    close()
+    return out
+
+
+def _common_gutters(rows: list[list[dict]]) -> int:
+    """Number of x-ranges between cells that are free in every row."""
+    free: list[tuple[float, float]] | None = None
+    for r in rows:
+        parts = split_at_gaps(r, CELL_GAP_EM)
+        gaps = [(a[-1]["x1"], b[0]["x0"]) for a, b in zip(parts, parts[1:])]
+        if free is None:
+            free = gaps
+            continue
+        free = [(max(a0, b0), min(a1, b1)) for a0, a1 in free for b0, b1 in gaps if max(a0, b0) < min(a1, b1)]
+    return len(free or [])

@@ -214,7 +214,44 @@ def _peaks(support: list[int], step: float = 0.5) -> list[tuple[float, int]]:
                     kept[-1] = k
                 continue
         kept.append(k)
-    return [((runs[k][0] + runs[k][1]) / 2 * step, runs[k][2]) for k in kept]
+    return [((runs[k][0] + runs[k][1]) / 2 * step, runs[k][2], runs[k][0], runs[k][1]) for k in kept]
+
+
+def _coverage(pieces: list[_Piece], width: float, step: float = 0.5) -> list[int]:
+    """For every x the number of pieces of text over it."""
+    n = int(width / step) + 2
+    cover = [0] * n
+    for p in pieces:
+        for i in range(max(0, int(p.x0 / step) + 1), min(n, int(p.x1 / step) + 1)):
+            cover[i] += 1
+    return cover
+
+
+def _settle_peak(support: list[int], cover: list[int], peak: tuple, step: float = 0.5) -> float:
+    """Where a boundary goes near a support peak: among the x around it where
+    the support stays above the dips beside it, the ones that cut the
+    fewest pieces of text (a wide value wrapped onto lines of its own leaves
+    gaps on the other lines across its column), then the best supported,
+    then their middle."""
+    _, h, i0, i1 = peak
+    lo, hi = i0, i1
+    while lo > 0 and support[lo - 1] > h - MIN_SUPPORT:
+        lo -= 1
+    while hi + 1 < len(support) and support[hi + 1] > h - MIN_SUPPORT:
+        hi += 1
+    idx = range(lo, hi + 1)
+    least = min(cover[i] for i in idx)
+    best = max(support[i] for i in idx if cover[i] == least)
+    xs = [i for i in idx if cover[i] == least and support[i] == best]
+    # the middle of the longest run of such x
+    runs: list[list[int]] = []
+    for i in xs:
+        if runs and i == runs[-1][-1] + 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    run = max(runs, key=len)
+    return (run[0] + run[-1]) / 2 * step
 
 
 def column_bounds(rows: list[list[_Piece]], strong: list[float], width: float, em: float,
@@ -228,9 +265,12 @@ def column_bounds(rows: list[list[_Piece]], strong: list[float], width: float, e
     for x in sorted(x for x in strong if SNAP < x < width - SNAP):
         if not inner or x - inner[-1][0] > SNAP:
             inner.append((x, float("inf")))
-    for x, h in _peaks(_gap_support(rows, width)):
+    support = _gap_support(rows, width)
+    cover = _coverage([p for row in rows for p in row], width)
+    for peak in _peaks(support):
+        x = _settle_peak(support, cover, peak)
         if all(abs(x - s) > em for s, _ in inner):
-            inner.append((x, float(h)))
+            inner.append((x, float(peak[1])))
     inner.sort()
     pieces = [p for row in rows for p in row] + (extra or [])
     own = body if body is not None else pieces
@@ -306,6 +346,13 @@ def _header_bottom(page: _Page, first: bool) -> float | None:
         return None
     rules = page.full_rules()
     if len(rules) < 2:
+        # no rule under the header: the lines above the first body row
+        lines = _baselines(page.pieces)
+        for k, line in enumerate(lines):
+            if _is_body_row(line):
+                if k == 0:
+                    return None
+                return (max(p.bottom for p in lines[k - 1]) + min(p.top for p in line)) / 2
         return None
     bottom = None
     for a, b in zip(rules, rules[1:]):
@@ -544,7 +591,7 @@ class _Sweep:
         for p in sorted(rest, key=lambda p: p.x0):
             self._place(p)
         row = self.current if self.current is not None else self.pending
-        for p in rest:
+        for p in rest + key[:1]:
             if row is not None:
                 row.occupies.update(k for k in self.label_cols if p.c0 <= k < p.c1)
         for p in labels:
@@ -662,14 +709,17 @@ def _body_frag(page: _Page, body: list[_Piece], frag: _Frag, r0: int, n_cols: in
                 sw.force_break()
             sw.feed(line)
         rows = sw.settle()
+        if frag.first_keyed is None and rows:
+            frag.first_keyed = rows[0].keyed
         for row in rows:
             _widen(row)
         index = {id(row): r + k for k, row in enumerate(rows)}
         for row in rows:
             for b in row.blocks:
                 frag.cells.append(_cell(b, index[id(row)], 1, page.region.page, used))
+        spans = _label_spans(rows, sw.labels, sw.label_rows)
         for b in sw.labels:
-            rs = [index[id(x)] for x in sw.label_rows(rows, b)]
+            rs = [index[id(x)] for x in spans.get(id(b), [])]
             if rs:
                 frag.cells.append(_cell(b, rs[0], rs[-1] - rs[0] + 1, page.region.page, used))
             else:
@@ -677,6 +727,84 @@ def _body_frag(page: _Page, body: list[_Piece], frag: _Frag, r0: int, n_cols: in
                 rows.append(_Row(b.pieces[0].top, b.pieces[-1].bottom))
         r += len(rows)
     frag.n_rows = r
+
+
+def _label_spans(rows: list[_Row], labels: list[_Block], touched) -> dict[int, list[_Row]]:
+    """Rows beside each label cell.  A label is printed centred on the rows
+    it names.  In each run of rows whose label column is empty (no name runs
+    across it), the labels share the rows out in order, each taking the rows
+    its lines touch and as many around them as make it best centred (the
+    sum of the labels' offsets from the middle of their rows is least).
+    Rows of a continuation page above its first label's rows are left to the
+    label of the page before (see ``grid._stack``)."""
+    out: dict[int, list[_Row]] = {}
+    pos = {id(r): k for k, r in enumerate(rows)}
+    for b in labels:
+        out[id(b)] = touched(rows, b)
+    by_col: dict[int, list[_Block]] = {}
+    for b in labels:
+        if out[id(b)]:
+            by_col.setdefault(b.c0, []).append(b)
+    for col, bs in by_col.items():
+        free = [not r.category and col not in r.occupies for r in rows]
+        for run in _runs(free):
+            inside = sorted((b for b in bs if all(pos[id(x)] in run for x in out[id(b)])),
+                            key=lambda b: b.pieces[0].top)
+            if not inside:
+                continue
+            spans = _centred_spans(rows, run, inside, [[pos[id(x)] for x in out[id(b)]] for b in inside])
+            for b, (a, z) in zip(inside, spans):
+                out[id(b)] = rows[a:z + 1]
+    return out
+
+
+def _runs(flags: list[bool]) -> list[range]:
+    out, k = [], 0
+    while k < len(flags):
+        if not flags[k]:
+            k += 1
+            continue
+        j = k
+        while j + 1 < len(flags) and flags[j + 1]:
+            j += 1
+        out.append(range(k, j + 1))
+        k = j + 1
+    return out
+
+
+def _centred_spans(rows: list[_Row], run: range, labels: list[_Block], hits: list[list[int]]) -> list[tuple[int, int]]:
+    """(first, last) row of each label in ``run``: consecutive, each holding
+    the rows it touches, least total offset of the labels from the middle of
+    their rows (dynamic programming over the label ends)."""
+    mids = [(b.pieces[0].top + b.last.bottom) / 2 for b in labels]
+
+    def err(i: int, a: int, z: int) -> float:
+        # to the point; on a tie the span that leaves fewer rows unlabelled
+        return round(abs((rows[a].top + rows[z].bottom) / 2 - mids[i]))
+
+    n = len(labels)
+    lo = [min(h) for h in hits]
+    hi = [max(h) for h in hits]
+    best: list[dict[int, tuple[float, int]]] = []     # per label: end → (cost, start)
+    for i in range(n):
+        cur: dict[int, tuple[float, int]] = {}
+        last = (lo[i + 1] - 1) if i + 1 < n else run[-1]
+        for e in range(hi[i], max(hi[i], last) + 1):
+            if i == 0:
+                starts = [(err(0, a, e) + 0.001 * (a - run[0]), a) for a in range(run[0], lo[0] + 1)]
+                cur[e] = min(starts)
+                continue
+            opts = [(c + err(i, pe + 1, e), pe + 1) for pe, (c, _) in best[-1].items() if pe + 1 <= lo[i]]
+            if opts:
+                cur[e] = min(opts)
+        best.append(cur)
+    spans: list[tuple[int, int]] = []
+    e = min(best[-1], key=lambda k: best[-1][k][0] + 0.001 * (run[-1] - k)) if best[-1] else hi[-1]
+    for i in range(n - 1, -1, -1):
+        _, a = best[i].get(e, (0.0, lo[i]))
+        spans.append((a, e))
+        e = a - 1
+    return spans[::-1]
 
 
 def _widen(row: _Row) -> None:
@@ -715,13 +843,16 @@ def build_aligned_grid(table_id: str, lines: list[Line], regions: list[Region]) 
     pages: list[_Page] = []
     for rg in regions:
         geo = [ln for ln in lines if ln.region == rg.region_id and ln.x0 is not None and ln.top is not None]
-        origin = rg.x0
+        # x relative to the table's left edge where rules give it (pages of a
+        # table may sit at different margins); a table without rules has no
+        # edge of its own, so its page coordinates are used
+        origin = rg.x0 if rg.rules else 0.0
         pieces = [p for ln in geo for p in _split_line(ln, origin)]
         shaded = [(c.x0 - origin, c.top, c.x1 - origin, c.bottom, c.text) for c in rg.cells]
         pages.append(_Page(rg, pieces, origin, shaded=shaded))
     if not pages or not any(pg.pieces for pg in pages):
         return Grid(table_id, [], 0, 0, 0), used
-    width = max(pg.region.x1 - pg.region.x0 for pg in pages)
+    width = max(pg.region.x1 - pg.origin for pg in pages)
     em = _median([p.em for pg in pages for p in pg.pieces])
     for k, pg in enumerate(pages):
         pg.head_bottom = _header_bottom(pg, k == 0)
@@ -804,8 +935,9 @@ def _named_label(text: str) -> bool:
 def _key_columns(body: list[_Piece], n_cols: int) -> tuple[set[int], set[int], bool]:
     """Key columns (where row labels start: a 序号 column, or names numbered
     ``1.``), label columns (just left of a key column, holding short
-    unlabelled texts beside labelled names: a vertically merged group label)
-    and whether the table labels its rows."""
+    unlabelled texts beside labelled names, or on fewer than half as many
+    lines as the names of an unlabelled table: a vertically merged group or
+    category label) and whether the table labels its rows."""
     by_col: dict[int, list[_Piece]] = {}
     for p in body:
         by_col.setdefault(p.c0, []).append(p)
@@ -824,8 +956,10 @@ def _key_columns(body: list[_Piece], n_cols: int) -> tuple[set[int], set[int], b
         if k + 1 not in keys:
             continue
         own = [p for p in by_col.get(k, []) if p.c1 == k + 1]
+        beside = by_col.get(k + 1, [])
         if own and all(not p.typed and not _row_label_start(p.text) for p in own) and \
-                any(_named_label(p.text) or _seq_like(p.text) for p in by_col.get(k + 1, [])):
+                (any(_named_label(p.text) or _seq_like(p.text) for p in beside)
+                 or (not labelled and 2 * len(own) <= len(beside))):
             labels.add(k)
     return keys, labels, labelled
 

@@ -79,6 +79,7 @@ class _Frag:
     cells: list[_PCell] = field(default_factory=list)
     n_header: int | None = None          # header rows when the builder knows them (first page)
     label_cols: set[int] = field(default_factory=set)   # columns of labels that may span pages
+    first_keyed: bool | None = None      # the first body row starts with its own row label / name
 
     def row(self, r: int) -> list[_PCell]:
         return sorted((c for c in self.cells if c.row == r), key=lambda c: c.col)
@@ -163,7 +164,7 @@ def _stack(table_id: str, frags: list[_Frag], n_cols: int) -> Grid:
                     tc.row_span = 1
             start = k
             # a row cut by the page break: no row label, some cells empty
-            if start < f.n_rows and last_row_cells:
+            if start < f.n_rows and last_row_cells and not f.first_keyed:
                 row = f.row(start)
                 texts = [c for c in row if c.text]
                 covered = sum(c.col_span for c in row)
@@ -188,15 +189,27 @@ def _stack(table_id: str, frags: list[_Frag], n_cols: int) -> Grid:
         # the next page: one cell over the rows of both pages
         continued: set[int] = set()
         if fi > 0 and f.label_cols and start < f.n_rows:
-            for i, c in enumerate(f.cells):
-                if c.row != start or c.col not in f.label_cols or c.col_span != 1 or not c.text:
+            for col in f.label_cols:
+                target = next((t for t in last_row_cells.values() if t.col == col and t.col_span == 1), None)
+                if target is None:
                     continue
-                target = next((t for t in last_row_cells.values() if t.col == c.col and t.col_span == 1), None)
-                if target is not None:
+                own = next((i for i, c in enumerate(f.cells) if c.row == start and c.col == col
+                            and c.col_span == 1 and c.text), None)
+                if own is not None:
+                    c = f.cells[own]
                     target.text = join_cell([target.text, c.text])
                     target.lines.extend(c.lines)
                     target.row_span = row_map[c.row] + min(c.row_span, f.n_rows - c.row) - target.row
-                    continued.add(i)
+                    continued.add(own)
+                    continue
+                # rows at the top of the page with nothing in the column: the
+                # label's merged cell goes on beside them
+                r = start
+                while r < f.n_rows and not any(c.row <= r < c.row + c.row_span and c.col <= col < c.col + c.col_span
+                                               for c in f.cells):
+                    r += 1
+                if r > start:
+                    target.row_span = row_map[r - 1] + 1 - target.row
         for i, c in enumerate(f.cells):
             if c.row in row_map and (c.text or c.lines) and i not in continued:
                 span = min(c.row_span, f.n_rows - c.row)
