@@ -540,6 +540,7 @@ class TableVariant:
     cut_row: bool = True           # the row at the page break is cut; its name's last line goes on
     landscape: bool = False        # project table on a landscape page
     prj_columns: tuple[str, ...] = ("seq", "name", "content", "years", "total", "before", "period")
+    running_header: bool = False   # a running header with a rule under it on every page but the first
 
 
 @dataclass
@@ -563,11 +564,12 @@ def _csv(name: str) -> list[dict]:
 class _TableWriter:
     """A page cursor for the table documents (portrait A4, landscape on demand)."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, running_header: bool = False):
         self.c = canvas.Canvas(str(path), pagesize=(W, H))
         self.page = 1
         self.pw, self.ph = W, H
         self.y = H - TOP
+        self.running_header = running_header
 
     def text(self, x: float, y: float, s: str, size: float) -> None:
         self.c.setFont(FONT, size)
@@ -596,6 +598,12 @@ class _TableWriter:
         self.pw, self.ph = (H, W) if landscape else (W, H)
         self.c.setPageSize((self.pw, self.ph))
         self.y = self.ph - TOP
+        if self.running_header:
+            # page furniture above the text: a title and a rule as wide as the text
+            right = self.pw - (W - RIGHT)
+            self.text(LEFT, self.ph - 50, "示范区“十四五”规划纲要", 10.5)
+            self.c.setLineWidth(0.75)
+            self.c.line(LEFT, self.ph - 56, right, self.ph - 56)
 
     def paragraph(self, text: str, size: float = 14.0, lead: float = 24.0) -> None:
         left, right = LEFT, self.pw - (W - RIGHT)
@@ -871,7 +879,7 @@ def _project_rows(v: TableVariant, width: float) -> tuple[list[str], list[float]
 def render_tables(path: str | Path, v: TableVariant) -> TableTruth:
     """Write a short plan whose two tables (the 14th-plan indicators, seven
     projects) are typeset as ``v`` says; return what was written."""
-    w = _TableWriter(Path(path))
+    w = _TableWriter(Path(path), v.running_header)
     w.centred("第一章 发展目标", 18.0)
     w.paragraph(P[3])
     w.paragraph(P[4])
@@ -881,9 +889,12 @@ def render_tables(path: str | Path, v: TableVariant) -> TableTruth:
         w.centred(f"表1 {title}表", 14.0, gap=6.0)
     elif v.title == "column":
         w.centred(f"专栏1 {title}", 14.0, gap=6.0)
-    # the table breaks across pages after its tenth row (a wrapped name
-    # there: 每千人口拥有执业（助理）医师数 wraps in a narrow name column)
+    # the table breaks across pages at its tenth indicator (a wrapped name:
+    # 每千人口拥有执业（助理）医师数 wraps in the name column): that row is cut
+    # by the break, or is the last row before it
     break_at = next(k for k, r in enumerate(rows) if any("执业" in t for t, _, _ in r.cells))
+    if not v.cut_row:
+        break_at += 1       # the wrapped row is the last one before the break
     _draw_table(w, v, widths, header, rows, 10.5, title_row=title if v.title == "row" else None,
                 left_align=left, break_after=break_at)
     w.paragraph(P[5])
@@ -919,5 +930,10 @@ TABLE_VARIANTS = {
                              columns=("cat", "name", "unit", "target", "attr"), numbering="none",
                              prj_columns=("seq", "name", "total", "before", "period", "years", "content")),
     "three_line_plain": TableVariant("three_line_plain", ruling="three_line", repeat_header=False,
-                                     columns=("seq", "name", "target", "growth", "base", "attr")),
+                                     columns=("seq", "name", "target", "growth", "base", "attr"), title="row"),
+    "furniture": TableVariant("furniture", ruling="three_line", running_header=True, title="column",
+                              columns=("seq", "name", "unit", "base", "target", "growth", "attr")),
+    "grid_furniture": TableVariant("grid_furniture", ruling="grid", running_header=True, repeat_header=False,
+                                   cut_row=False, numbering="inline", landscape=True,
+                                   columns=("name", "base", "target", "growth", "attr")),
 }

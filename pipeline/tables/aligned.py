@@ -444,8 +444,7 @@ def _centre_ranges(row: list[_Piece], bounds: list[float]) -> None:
         cands = [(a, b) for a in range(lo, p.c0 + 1) for b in range(p.c1, hi + 1)]
         cands.sort(key=lambda ab: (ab[1] - ab[0], abs((bounds[ab[0]] + bounds[ab[1]]) / 2 - mid)))
         for a, b in cands:
-            width = bounds[b] - bounds[a]
-            if abs((bounds[a] + bounds[b]) / 2 - mid) <= max(0.5 * p.em, 0.1 * width):
+            if abs((bounds[a] + bounds[b]) / 2 - mid) <= 0.6 * p.em:
                 p.c0, p.c1 = a, b
                 break
 
