@@ -705,9 +705,27 @@ def _draw_table(w: _TableWriter, v: TableVariant, widths: list[float], header: l
     def close_label(bottom: float) -> None:
         if label_open:
             text, col, _, top = label_open
-            lines = w.wrap(text, size, xs[col + 1] - xs[col] - 2 * pad)
-            cell_text(text, col, col + 1, top, top - bottom, lines)
+            if text:          # a label carried over a page break prints on its first page only
+                lines = w.wrap(text, size, xs[col + 1] - xs[col] - 2 * pad)
+                cell_text(text, col, col + 1, top, top - bottom, lines)
             label_open.clear()
+
+    def edges(r: _TRow, top: float, h: float) -> None:
+        # every column edge but those inside a merged cell (empty cells keep their borders)
+        inner = {k for _, c0, c1 in r.cells for k in range(c0 + 1, c1)}
+        for k in range(n + 1):
+            if k not in inner:
+                vline(xs[k], top, top - h, k)
+
+    def finish_row() -> None:
+        if label_open:
+            label_open[2] -= 1
+        in_label = bool(label_open) and label_open[2] > 0
+        if v.ruling in ("grid", "open", "row_rules"):
+            x0 = xs[label_open[1] + 1] if in_label else xs[0]
+            hline(w.y, x0, xs[-1])
+        if label_open and label_open[2] <= 0:
+            close_label(w.y)
 
     for i, r in enumerate(rows):
         h, wrapped = row_height(r)
@@ -722,10 +740,10 @@ def _draw_table(w: _TableWriter, v: TableVariant, widths: list[float], header: l
                 top = w.y
                 for text, c0, c1 in r.cells:
                     cell_text(text, c0, c1, top, part, wrapped[c0][:1], align_left=c0 in left_align)
-                    vline(xs[c0], top, top - part, c0)
-                vline(xs[-1], top, top - part, n)
+                edges(r, top, part)
                 w.y -= part
                 rest = {c0: wrapped[c0][1:] for c0 in wrapped}
+            carried = [None, label_open[1], label_open[2], 0.0] if label_open else None
             close_label(w.y)
             if v.ruling in ("grid", "open", "row_rules"):
                 hline(w.y, xs[0], xs[-1])
@@ -736,16 +754,18 @@ def _draw_table(w: _TableWriter, v: TableVariant, widths: list[float], header: l
                 draw_header()
             else:
                 hline(w.y, xs[0], xs[-1], 1.2)
+            if carried:
+                carried[3] = w.y
+                label_open[:] = carried
             if lines_here:
                 rest_h = max(len(x) for x in rest.values()) * lead + 2 * pad
                 top = w.y
                 for text, c0, c1 in r.cells:
                     if rest[c0]:
                         cell_text(text, c0, c1, top, rest_h, rest[c0], align_left=c0 in left_align)
-                    vline(xs[c0], top, top - rest_h, c0)
-                vline(xs[-1], top, top - rest_h, n)
+                edges(r, top, rest_h)
                 w.y -= rest_h
-                hline(w.y, xs[0], xs[-1])
+                finish_row()
                 continue
         top = w.y
         if r.label is not None:
@@ -759,19 +779,9 @@ def _draw_table(w: _TableWriter, v: TableVariant, widths: list[float], header: l
         else:
             for text, c0, c1 in r.cells:
                 cell_text(text, c0, c1, top, h, wrapped[c0], align_left=c0 in left_align)
-                vline(xs[c0], top, top - h, c0)
-            vline(xs[-1], top, top - h, n)
-            if label_open and label_open[1] not in {c0 for _, c0, _ in r.cells}:
-                vline(xs[label_open[1]], top, top - h, label_open[1])
+            edges(r, top, h)
         w.y -= h
-        if label_open:
-            label_open[2] -= 1
-        in_label = bool(label_open) and label_open[2] > 0
-        if v.ruling in ("grid", "open", "row_rules"):
-            x0 = xs[label_open[1] + 1] if in_label else xs[0]
-            hline(w.y, x0, xs[-1])
-        if label_open and label_open[2] <= 0:
-            close_label(w.y)
+        finish_row()
     close_label(w.y)
     if v.ruling == "three_line":
         hline(w.y, xs[0], xs[-1], 1.2)
@@ -856,7 +866,13 @@ def _project_rows(v: TableVariant, width: float) -> tuple[list[str], list[float]
         cells = []
         for k, col in enumerate(cols):
             if vals[col]:
-                cells.append((vals[col], k, k + 1))
+                end = k + 1
+                if col == "name" and not content:
+                    # an aggregate row's name is one cell across the empty
+                    # content and years columns after it
+                    while end < len(cols) and cols[end] in ("content", "years"):
+                        end += 1
+                cells.append((vals[col], k, end))
         return _TRow(cells)
 
     rows = [row("合计", f"{len(gold)}个大项", amounts=sums(gold))]
@@ -909,7 +925,8 @@ def render_tables(path: str | Path, v: TableVariant) -> TableTruth:
     w.y -= 8
     width = w.pw - 60.0 - (W - RIGHT) if v.landscape else RIGHT - LEFT
     header, widths, rows, projects, bad = _project_rows(v, width)
-    _draw_table(w, v, widths, header, rows, 9.0, left_align={list(v.prj_columns).index("content")})
+    _draw_table(w, v, widths, header, rows, 9.0,
+                left_align={list(v.prj_columns).index("content"), list(v.prj_columns).index("name")})
     truth.projects = projects
     truth.inconsistent = bad
     truth.pages = w.save()

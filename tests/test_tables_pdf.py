@@ -259,3 +259,54 @@ def test_generated_tables_lose_nothing(name, table_docs):
     assert not bad
     kinds = sorted(t.kind for t in res.tables.tables)
     assert kinds == ["indicator", "project"]
+
+
+# --------------------------------------------------------------------------
+# the typesetting choices in combination (hypothesis)
+# --------------------------------------------------------------------------
+
+import os  # noqa: E402
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as hst  # noqa: E402
+
+_ORDERS = [("seq", "name", "base", "target", "growth", "attr"), ("name", "attr", "base", "target", "growth"),
+           ("seq", "name", "unit", "target", "attr"), ("cat", "name", "unit", "base", "target", "attr"),
+           ("seq", "name", "unit", "base", "target", "attr", "growth"),
+           ("attr", "seq", "name", "target", "growth", "base")]
+_PRJ_ORDERS = [("seq", "name", "content", "years", "total", "before", "period"),
+               ("seq", "name", "total", "before", "period", "years", "content"),
+               ("seq", "years", "name", "content", "total", "before", "period")]
+
+
+@hst.composite
+def table_variants(draw):
+    cols = draw(hst.sampled_from(_ORDERS))
+    numbering = "seq" if "seq" in cols else draw(hst.sampled_from(["inline", "none"]))
+    return pdfgen.TableVariant(
+        "combo", ruling=draw(hst.sampled_from(["grid", "open", "three_line", "row_rules", "none"])),
+        shading=draw(hst.booleans()), columns=cols, numbering=numbering,
+        title=draw(hst.sampled_from(["caption", "row", "column", "none"])), repeat_header=draw(hst.booleans()),
+        cut_row=draw(hst.booleans()), landscape=draw(hst.booleans()), prj_columns=draw(hst.sampled_from(_PRJ_ORDERS)),
+        running_header=draw(hst.booleans()))
+
+
+@settings(max_examples=int(os.environ.get("FUZZ_EXPLORE", 8)), deadline=None, derandomize="FUZZ_EXPLORE" not in os.environ,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(v=table_variants())
+def test_table_variants_in_combination(v, tmp_path):
+    """Any ruling style with any column order, title, header repetition, row
+    cut at the break, orientation and page furniture: every indicator,
+    value and project as written, nothing lost."""
+    path = tmp_path / "combo.pdf"
+    truth = pdfgen.render_tables(path, v)
+    res = parse(path, "combo")
+    assert [(x.row_no, x.category, x.name, x.unit, x.attribute) for x in res.tables.indicators] == \
+        [(r["row_no"], r["category"], r["name"], r["unit"], r["attribute"]) for r in truth.indicators], v
+    vals = {(x.row_no, x.measure): (ns(x.raw), x.value, x.qualifier) for x in res.tables.indicator_values}
+    assert vals == {k: (ns(w["raw"]), w["value"], w["qualifier"]) for k, w in truth.values.items()}, v
+    assert [(p.project_no, ns(p.name), ns(p.content), p.start_year, p.total_investment, p.invested_in_period)
+            for p in res.tables.projects] == \
+        [(int(g["project_no"]), ns(g["name"]), ns(g["content"]), int(g["start_year"]), int(g["total_investment"]),
+          int(g["investment_2021_2025"])) for g in truth.projects], v
+    assert not [f.check for f in res.findings + res.tables.findings if f.check in LOST], v

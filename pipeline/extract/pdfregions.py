@@ -152,7 +152,7 @@ def find_regions(edges: list[dict], fills: list[dict], chars: list[dict],
     regions = _drop_nested_boxes(regions)
     shades = _merge_strips(fills, width, height)
     regions.extend(rule_structures(edges, regions, shades, fills, chars, width))
-    regions.extend(aligned_tables(chars, regions, shades))
+    regions.extend(aligned_tables(chars, regions))
     for shade in shades:
         x0, top, x1, bottom = shade
         if any(r.contains((x0 + x1) / 2, (top + bottom) / 2) and r.kind in ("table", "rule_table")
@@ -493,22 +493,24 @@ def _header_shading(r: RegionDraft, fills: list[dict], chars: list[dict]) -> lis
 #: share of them that must hold a value (a number, —, 预期性 …).
 MIN_CELL_ROWS = 3
 VALUE_SHARE = 0.5
+#: Cells of a table set tight are this far apart (see pdfpage.ALIGNED_GAP_EM):
+#: a line in two such pieces is a table row, not a title line.
+ALIGNED_GAP_EM = 0.5
 
 
 def _typed(part: list[dict]) -> bool:
     return cjk.cell_type(cjk.normalize_text("".join(c["text"] for c in part))) != "text"
 
 
-def aligned_tables(chars: list[dict], regions: list[RegionDraft], shades: list[tuple]) -> list[RegionDraft]:
+def aligned_tables(chars: list[dict], regions: list[RegionDraft]) -> list[RegionDraft]:
     """Tables drawn with no rule at all: a run of consecutive rows, each split
     into cells at wide gaps or a short line (a category row, a wrapped cell),
     of which at least MIN_CELL_ROWS have three cells or more, most of those
     holding a value, and two gutters common to all of them.  Prose (a line
     across most of the text width in one piece) ends the run."""
+    # (shaded areas are not left out: a shaded header row belongs to its table)
     free = [c for c in chars if not c["text"].isspace()
-            and not any(r.contains((c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2) for r in regions)
-            and not any(x0 <= (c["x0"] + c["x1"]) / 2 <= x1 and top <= (c["top"] + c["bottom"]) / 2 <= bottom
-                        for x0, top, x1, bottom in shades)]
+            and not any(r.contains((c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2) for r in regions)]
     rows = cluster_rows(free)
     if len(rows) < MIN_CELL_ROWS:
         return []
@@ -519,18 +521,26 @@ def aligned_tables(chars: list[dict], regions: list[RegionDraft], shades: list[t
     run: list[list[dict]] = []
 
     def close() -> None:
-        # a trailing line in one piece stays only if it follows at a cell's
-        # line pitch (a wrapped cell's last line), not after a gap (a caption
-        # or a short paragraph below the table)
-        while len(run) >= 2 and len(split_at_gaps(run[-1], CELL_GAP_EM)) < 2 and \
-                min(c["top"] for c in run[-1]) - max(c["bottom"] for c in run[-2]) > 0.6 * line_h:
-            run.pop()
-        while run and len(split_at_gaps(run[0], CELL_GAP_EM)) < 2:
-            run.pop(0)          # a leading title line
         cellular = [r for r in run if len(split_at_gaps(r, CELL_GAP_EM)) >= 3]
+        gutters = _gutters(cellular)
+
+        def outside(row: list[dict], other: list[dict]) -> bool:
+            # a line in one piece across a gutter of the table (a title, a
+            # paragraph's line) and apart from the rows (not a cell's next line)
+            if len(split_at_gaps(row, ALIGNED_GAP_EM)) >= 2:
+                return False
+            a, b = row[0]["x0"], row[-1]["x1"]
+            tight = abs(min(c["top"] for c in other) - max(c["bottom"] for c in row)) <= 0.6 * line_h or \
+                abs(min(c["top"] for c in row) - max(c["bottom"] for c in other)) <= 0.6 * line_h
+            return not tight and any(a < g0 and b > g1 for g0, g1 in gutters)
+
+        while len(run) >= 2 and outside(run[-1], run[-2]):
+            run.pop()
+        while len(run) >= 2 and outside(run[0], run[1]):
+            run.pop(0)
         if len(cellular) >= MIN_CELL_ROWS and \
                 sum(1 for r in cellular if any(_typed(p) for p in split_at_gaps(r, CELL_GAP_EM))) >= \
-                VALUE_SHARE * len(cellular) and _common_gutters(cellular) >= 2:
+                VALUE_SHARE * len(cellular) and len(gutters) >= 2:
             cs = [c for r in run for c in r]
             out.append(RegionDraft("rule_table", min(c["x0"] for c in cs) - 1, min(c["top"] for c in cs) - 1,
                                    max(c["x1"] for c in cs) + 1, max(c["bottom"] for c in cs) + 1))
@@ -551,8 +561,8 @@ def aligned_tables(chars: list[dict], regions: list[RegionDraft], shades: list[t
     return out
 
 
-def _common_gutters(rows: list[list[dict]]) -> int:
-    """Number of x-ranges between cells that are free in every row."""
+def _gutters(rows: list[list[dict]]) -> list[tuple[float, float]]:
+    """The x-ranges between cells that are free in every row."""
     free: list[tuple[float, float]] | None = None
     for r in rows:
         parts = split_at_gaps(r, CELL_GAP_EM)
@@ -561,4 +571,4 @@ def _common_gutters(rows: list[list[dict]]) -> int:
             free = gaps
             continue
         free = [(max(a0, b0), min(a1, b1)) for a0, a1 in free for b0, b1 in gaps if max(a0, b0) < min(a1, b1)]
-    return len(free or [])
+    return free or []

@@ -572,13 +572,17 @@ class _Sweep:
             self.labelled_last = set()
             return
         key = [p for p in rest if self._is_key(p)]
+        if self.labelled:
+            # the piece with the row label (a key column may hold other text)
+            key = [p for p in key if _row_label_start(p.text)][:1] or key
         starts = bool(key) and ((self.labelled and _row_label_start(key[0].text)) or
                                 (not self.labelled and not self._continues(key[0])))
         if starts:
             pend = self.pending
-            # lines just above the label (a centred row prints its first lines
-            # there) are this row's
-            row = pend if pend is not None and pend.bottom >= top - self.pitch else None
+            # lines just above the label, its last one a line pitch above it
+            # (a centred row prints its first lines there), are this row's
+            last_top = max((b.last.top for b in pend.blocks), default=-1e9) if pend is not None else -1e9
+            row = pend if pend is not None and top - last_top <= self.pitch + PITCH_TOL_EM * key[0].em else None
             if row is None:
                 row = self._new_row(top, bottom)
             self.pending = None
@@ -856,14 +860,21 @@ def build_aligned_grid(table_id: str, lines: list[Line], regions: list[Region]) 
     for k, pg in enumerate(pages):
         pg.head_bottom = _header_bottom(pg, k == 0)
     first = pages[0]
-    head_key = None
+    head_keys: list[str] = []
     if first.head_bottom is not None:
-        head_key = cjk.strip_all_space("".join(p.text for p in sorted(
-            (p for p in first.pieces if (p.top + p.bottom) / 2 < first.head_bottom), key=lambda p: (p.top, p.x0))))
+        # the header's text, and without its leading lines (a title row the
+        # continuation pages do not repeat)
+        lines = _baselines([p for p in first.pieces if (p.top + p.bottom) / 2 < first.head_bottom])
+        for k in range(len(lines)):
+            head_keys.append(cjk.strip_all_space("".join(p.text for ln in lines[k:] for p in ln)))
     for pg in pages[1:]:
-        if pg.head_bottom is None and head_key:
+        if pg.head_bottom is None and head_keys:
             # an unshaded continuation page: the lines that repeat the header
-            taken, _ = _repeated_header(pg.pieces, head_key)
+            taken: list[_Piece] = []
+            for key in head_keys:
+                taken, _ = _repeated_header(pg.pieces, key)
+                if taken:
+                    break
             if taken:
                 bottom = max(p.bottom for p in taken)
                 below = [y for y in pg.full_rules() if y >= bottom - 1]
@@ -884,7 +895,7 @@ def build_aligned_grid(table_id: str, lines: list[Line], regions: list[Region]) 
     pitch = _pitch(pages, bounds)
     key_cols, label_cols, labelled = _key_columns(body_all, n_cols)
     frags: list[_Frag] = []
-    for k, pg in enumerate(pages):
+    for pg in pages:
         frag = _Frag(pg.region.page, 0)
         head = [p for p in pg.pieces if pg.head_bottom is not None and (p.top + p.bottom) / 2 < pg.head_bottom]
         ids = {id(p) for p in head}
@@ -893,8 +904,7 @@ def build_aligned_grid(table_id: str, lines: list[Line], regions: list[Region]) 
         if head:
             hcells, r0 = _header_cells(pg, head, bounds, used)
             frag.cells += hcells
-        if k == 0:
-            frag.n_header = r0
+        frag.n_header = r0
         _body_frag(pg, body, frag, r0, n_cols, key_cols, label_cols, labelled, pitch, used)
         frag.label_cols = set(label_cols)
         frags.append(frag)

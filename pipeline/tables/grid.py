@@ -77,7 +77,7 @@ class _Frag:
     page: int
     n_rows: int
     cells: list[_PCell] = field(default_factory=list)
-    n_header: int | None = None          # header rows when the builder knows them (first page)
+    n_header: int | None = None          # header rows when the builder knows them (repeated ones on later pages)
     label_cols: set[int] = field(default_factory=set)   # columns of labels that may span pages
     first_keyed: bool | None = None      # the first body row starts with its own row label / name
 
@@ -130,6 +130,18 @@ def _header_rows(frag: _Frag) -> int:
     return max(n, min(span_end, frag.n_rows))
 
 
+def _continues(cells: dict[int, TableCell], c: _PCell) -> bool:
+    """``c`` (at the top of a page) can be the rest of the cell above it in
+    the last row of the page before: that cell is text that runs on, or the
+    two make one value (``7`` / ``左右``); a complete number, ``—`` or
+    预期性 above it means ``c`` starts a row of its own."""
+    target = next((t for t in cells.values() if t.col <= c.col < t.col + t.col_span), None)
+    if target is None or not target.text:
+        return True
+    return cjk.cell_type(target.text) == "text" or \
+        cjk.cell_type(cjk.strip_all_space(target.text + c.text)) != "text"
+
+
 def _stack(table_id: str, frags: list[_Frag], n_cols: int) -> Grid:
     """Fragments → one grid: repeated headers out, rows cut by a break joined."""
     cells: list[TableCell] = []
@@ -155,12 +167,25 @@ def _stack(table_id: str, frags: list[_Frag], n_cols: int) -> Grid:
             start = n_header
             out_row = n_header
         else:
-            k = 0
-            while k < f.n_rows and k < len(head_keys) and f.row_text(k) == head_keys[k]:
-                k += 1
+            if f.n_header is not None:
+                # the builder found the repeated header (possibly without the
+                # title row the first page has): each of its rows is filed
+                # under the first page's header row with the same text
+                k = f.n_header
+                offset = n_header - k
+                repeat = {r: next((j for j, t in enumerate(head_keys) if t == f.row_text(r)), r + offset)
+                          for r in range(k)}
+            else:
+                # the leading rows that repeat the header, from its first row
+                # or from a later one (a title row is not repeated)
+                j = next((j for j, t in enumerate(head_keys) if f.n_rows and f.row_text(0) == t), 0)
+                k = 0
+                while k < f.n_rows and j + k < len(head_keys) and f.row_text(k) == head_keys[j + k]:
+                    k += 1
+                repeat = {r: j + r for r in range(k)}
             for c in f.cells:
                 if c.row < k:
-                    tc = emit(c, -1 - c.row, True)
+                    tc = emit(c, -1 - repeat[c.row], True)
                     tc.row_span = 1
             start = k
             # a row cut by the page break: no row label, some cells empty
@@ -169,7 +194,8 @@ def _stack(table_id: str, frags: list[_Frag], n_cols: int) -> Grid:
                 texts = [c for c in row if c.text]
                 covered = sum(c.col_span for c in row)
                 if texts and (any(not c.text for c in row) or covered < n_cols) \
-                        and not _row_label_start(texts[0].text) and all(c.row_span == 1 for c in row):
+                        and not _row_label_start(texts[0].text) and all(c.row_span == 1 for c in texts) \
+                        and all(_continues(last_row_cells, c) for c in texts):
                     for c in row:
                         if not c.text and not c.lines:
                             continue
