@@ -409,6 +409,12 @@ def _header_cells(page: _Page, pieces: list[_Piece], bounds: list[float], used: 
         blocks += _header_blocks(rest, bounds)
     else:
         blocks = _header_blocks(pieces, bounds)
+    # a line above all the other header cells is the table's title: one cell
+    # across the table, whatever columns its centred text happens to cover
+    n_cols = len(bounds) - 1
+    above = [b for b in blocks if all(b[2] < o[1] for o in blocks if o is not b)]
+    if len(above) == 1 and len(blocks) >= 3:
+        above[0][0].c0, above[0][0].c1 = 0, n_cols
     # levels: a block lies under every block above it whose columns contain its own
     blocks.sort(key=lambda b: (b[1], b[0].c0))
     level: dict[int, int] = {}
