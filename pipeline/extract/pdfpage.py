@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from ..model import Cell, Region
 from .pdflines import RawLine, build_line, chars_to_lines, cluster_rows, is_unmapped, split_at_gaps
-from .pdfregions import THIN, RegionDraft, edge, find_regions
+from .pdfregions import THIN, RegionDraft, aligned_tables, edge, find_regions
 
 # A ruled table's rows are split per cell; a three-line table's at wide gaps.
 RULE_TABLE_GAP_EM = 1.2
@@ -241,10 +241,28 @@ def extract_page(page, page_no: int) -> PageResult:
     groups: dict[int | None, list[dict]] = {}
     for c in chars:
         groups.setdefault(_owner(c, drafts), []).append(c)
+    # the body's rows, built once: for tables drawn with no rule at all, and
+    # for the body lines (as chars_to_lines builds them)
+    rows = cluster_rows(groups.get(None, []))
+    # a shaded band of text may be the header row of such a table
+    shaded = [k for k, d in enumerate(drafts) if d.kind == "shaded_box"]
+    look = rows if not shaded else cluster_rows(groups.get(None, []) + [c for k in shaded for c in groups.get(k, [])])
+    plain = aligned_tables(look)
+    if plain:
+        drafts = [d for d in drafts if not (d.kind == "shaded_box" and any(
+            p.x0 - 1 <= (d.x0 + d.x1) / 2 <= p.x1 + 1 and p.top - 1 <= (d.top + d.bottom) / 2 <= p.bottom + 1
+            for p in plain))]
+        drafts = sorted(drafts + plain, key=lambda r: (r.top, r.x0))
+        groups = {}
+        for c in chars:
+            groups.setdefault(_owner(c, drafts), []).append(c)
+        body = chars_to_lines(groups.get(None, []))
+    else:
+        body = [ln for ln in map(build_line, rows) if ln is not None]
 
     # reading order: body lines and regions (each a block) by their top
     blocks: list[tuple[float, float, list[RawLine]]] = []
-    for ln in chars_to_lines(groups.get(None, [])):
+    for ln in body:
         blocks.append((ln.top, ln.x0, [ln]))
     regions: list[Region] = []
     for k, d in enumerate(drafts):

@@ -152,7 +152,6 @@ def find_regions(edges: list[dict], fills: list[dict], chars: list[dict],
     regions = _drop_nested_boxes(regions)
     shades = _merge_strips(fills, width, height)
     regions.extend(rule_structures(edges, regions, shades, fills, chars, width))
-    regions.extend(aligned_tables(chars, regions))
     for shade in shades:
         x0, top, x1, bottom = shade
         if any(r.contains((x0 + x1) / 2, (top + bottom) / 2) and r.kind in ("table", "rule_table")
@@ -294,11 +293,15 @@ def open_sides(edges: list[dict], chars: list[dict]) -> list[dict]:
         if len(g) < 2:
             continue
         x0, x1 = g[0]["x0"], g[0]["x1"]
+        top, bottom = g[0]["top"], g[-1]["top"]
+        if all(any(abs(v["x0"] - x) <= SNAP and v["top"] <= top + SNAP and v["bottom"] >= bottom - SNAP for v in vs)
+               for x in (x0, x1)):
+            continue            # closed on both sides from the first rule to the last
         runs: list[list[dict]] = [[g[0]]]
         tied: list[bool] = [False]
         for a, b in zip(g, g[1:]):
             inner = _inner_verticals(vs, x0, x1, a["top"], b["top"])
-            rows = cluster_rows(_chars_in(chars, x0, x1, a["top"], b["top"]))
+            rows = [] if inner else cluster_rows(_chars_in(chars, x0, x1, a["top"], b["top"]))
             if inner or (rows and len(rows) <= 2 and _band_kind(rows, x0, x1) != "prose"):
                 runs[-1].append(b)
                 tied[-1] = tied[-1] or inner
@@ -502,18 +505,17 @@ def _typed(part: list[dict]) -> bool:
     return cjk.cell_type(cjk.normalize_text("".join(c["text"] for c in part))) != "text"
 
 
-def aligned_tables(chars: list[dict], regions: list[RegionDraft]) -> list[RegionDraft]:
-    """Tables drawn with no rule at all: a run of consecutive rows, each split
-    into cells at wide gaps or a short line (a category row, a wrapped cell),
-    of which at least MIN_CELL_ROWS have three cells or more, most of those
-    holding a value, and two gutters common to all of them.  Prose (a line
-    across most of the text width in one piece) ends the run."""
-    # (shaded areas are not left out: a shaded header row belongs to its table)
-    free = [c for c in chars if not c["text"].isspace()
-            and not any(r.contains((c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2) for r in regions)]
-    rows = cluster_rows(free)
-    if len(rows) < MIN_CELL_ROWS:
-        return []
+def aligned_tables(rows: list[list[dict]]) -> list[RegionDraft]:
+    """Tables drawn with no rule at all, from the rows of a page's text
+    outside other regions (``pdflines.cluster_rows``): a run of consecutive
+    rows, each split into cells at wide gaps or a short line (a category
+    row, a wrapped cell), of which at least MIN_CELL_ROWS have three cells or
+    more, most of those holding a value, and two gutters common to all of
+    them.  Prose (a line across most of the text width in one piece) ends
+    the run."""
+    if sum(1 for r in rows if _wide_gaps(r) >= 2) < MIN_CELL_ROWS:
+        return []           # most pages: prose
+    free = [c for r in rows for c in r if not c["text"].isspace()]
     left, right = min(c["x0"] for c in free), max(c["x1"] for c in free)
     heights = sorted(max(c["bottom"] for c in r) - min(c["top"] for c in r) for r in rows)
     line_h = heights[len(heights) // 2]
@@ -541,7 +543,7 @@ def aligned_tables(chars: list[dict], regions: list[RegionDraft]) -> list[Region
         if len(cellular) >= MIN_CELL_ROWS and \
                 sum(1 for r in cellular if any(_typed(p) for p in split_at_gaps(r, CELL_GAP_EM))) >= \
                 VALUE_SHARE * len(cellular) and len(gutters) >= 2:
-            cs = [c for r in run for c in r]
+            cs = [c for r in run for c in r if not c["text"].isspace()]
             out.append(RegionDraft("rule_table", min(c["x0"] for c in cs) - 1, min(c["top"] for c in cs) - 1,
                                    max(c["x1"] for c in cs) + 1, max(c["bottom"] for c in cs) + 1))
         run.clear()
@@ -559,6 +561,19 @@ def aligned_tables(chars: list[dict], regions: list[RegionDraft]) -> list[Region
         prev_bottom = bottom
     close()
     return out
+
+
+def _wide_gaps(row: list[dict]) -> int:
+    """Gaps of CELL_GAP_EM or more between the (x-sorted) characters of a row."""
+    n = 0
+    prev = None
+    for c in row:
+        if c["text"].isspace():
+            continue
+        if prev is not None and c["x0"] - prev["x1"] >= CELL_GAP_EM * max(prev["size"], c["size"]):
+            n += 1
+        prev = c
+    return n
 
 
 def _gutters(rows: list[list[dict]]) -> list[tuple[float, float]]:
