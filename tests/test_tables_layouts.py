@@ -195,3 +195,40 @@ def test_unread_table_is_a_finding():
     assert [t.kind for t in ts.tables] == ["other"] and not ts.indicators
     found = [f for f in ts.findings if f.check == "table_not_read"]
     assert len(found) == 1 and found[0].location == "page 7" and found[0].severity == "warning"
+
+
+def test_strict_fails_on_table_text_left_out_of_the_grid(tmp_path, monkeypatch, capsys):
+    """Table text no cell takes is kept (row -1000) so the outputs lose
+    nothing, but it is out of the grid: a table_text_unplaced finding naming
+    the page, and --strict exits 10 with one line on stderr."""
+    import pdfgen
+    import pyarrow.parquet as pq
+
+    import pipeline.tables as tables_mod
+    from pipeline.cli import main
+    from pipeline.errors import StrictModeFailure
+
+    path = tmp_path / "t.pdf"
+    pdfgen.render_tables(path, pdfgen.TABLE_VARIANTS["three_line"])
+    real = tables_mod.build_aligned_grid
+
+    def lossy(table_id, lines, regions):
+        grid, used = real(table_id, lines, regions)
+        cell = next((c for c in grid.cells if c.text == "预期性"), None)
+        if cell is None:
+            return grid, used
+        grid.cells.remove(cell)
+        return grid, used - set(cell.lines)
+
+    monkeypatch.setattr(tables_mod, "build_aligned_grid", lossy)
+    assert main(["parse", str(path), "--out", str(tmp_path / "a"), "--plan-id", "p", "-q"]) == 0
+    rows = pq.read_table(tmp_path / "a" / "p" / "validation.parquet").to_pylist()
+    assert not [r for r in rows if r["check"] == "conservation"]
+    lost = [r for r in rows if r["check"] == "table_text_unplaced"]
+    assert lost and all(r["location"].startswith("page ") for r in lost)
+    capsys.readouterr()
+    code = main(["parse", str(path), "--out", str(tmp_path / "b"), "--plan-id", "p", "--strict"])
+    assert code == StrictModeFailure.exit_code == 10
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "table lines lie in no cell" in err
+    assert not (tmp_path / "b").exists()
