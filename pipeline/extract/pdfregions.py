@@ -1,8 +1,11 @@
 """Graphical regions of a PDF page: ruled tables, bordered and shaded boxes,
-three-line tables.
+tables with fewer rules or none, boxes ruled above and below.
 
-Everything is computed from the page's vector objects (in the reading
-frame, see :mod:`.pdfpage`):
+Everything but the tables without any rule is computed from the page's
+vector objects by :func:`find_regions` (in the reading frame, see
+:mod:`.pdfpage`); those come from the text left outside the other regions
+(:func:`aligned_tables`, called by :mod:`.pdfpage` with the page's body
+rows, which it builds once for this and for its body lines):
 
 * **ruled tables** — pdfplumber's :class:`~pdfplumber.table.TableFinder`
   with the ``lines`` strategy on the page's stroked edges; every cell it
@@ -23,7 +26,7 @@ frame, see :mod:`.pdfpage`):
 * **tables without any rule** — runs of text rows split into cells at
   wide gaps, with x-ranges that stay empty down the run (gutters) and
   values among the cells (numbers, ``—``, 预期性); a ``rule_table`` with no
-  rules;
+  rules (a shaded header band is part of it);
 * **rule-only structures** — horizontal rules of one extent with no vertical
   rule between them.  The bands between consecutive rules are read: a band
   of columns (text split at wide gaps, short category lines) is part of a
