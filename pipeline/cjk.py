@@ -468,9 +468,23 @@ QUALIFIER_PREFIXES = ("控制在", "预计超", "预计", "不低于", "不高�
 QUALIFIER_SUFFIXES = ("左右", "以内", "以上", "以下", "以下", "内")
 QUALIFIER_PHRASES = ("完成市下达任务", "完成省下达任务", "完成国家下达任务",
                      "完成上级下达任务", "完成下达任务", "与经济增长同步", "与省市同步")
+#: Value cells that are a target in words, not a number: the phrases above and
+#: their family — ``完成市下达目标``, ``完成省下达指标``, ``达到国家要求``,
+#: ``与经济增长基本同步``, ``新增一批``, ``持续提升``, ``稳步提高`` (a qualifier
+#: with no value).
+QUALIFIER_PHRASE = re.compile(
+    r"^(?:(?:完成|达到|实现|落实)(?:国家|省|省级|市|市级|区|县|上级)?(?:下达|核定|确定|规定)?的?"
+    r"(?:任务|目标|指标|要求|计划)(?:任务|值)?"
+    r"|与[\p{Han}]{1,10}(?:基本)?同步(?:增长)?"
+    r"|(?:新增|建成|培育|打造|引进)一批"
+    r"|(?:持续|稳步|逐步|不断|进一步|明显|显著|大幅)(?:提升|提高|增长|增加|下降|降低|改善|优化|扩大|减少)"
+    r"|(?:保持|维持)(?:稳定|领先|全省前列|全市前列))$")
 UNITS = ("%", "‰", "亿元", "万元", "元", "万人", "人", "万吨标准煤", "万吨", "吨", "件", "家",
          "个", "岁", "年", "亩", "公里", "平方公里", "万平方米", "平方米", "万立方米", "立方米",
          "位", "张", "辆", "千瓦", "万千瓦", "千伏", "天", "小时", "微克/立方米", "人/万人")
+#: Counting units an indicator name may end with (``（万人次）``, ``（场次）``),
+#: recognised as units in table names only (not dictionary words).
+COUNT_UNITS = ("人次", "万人次", "场次", "次", "项", "处", "座", "所", "户", "套", "批次", "批")
 
 
 # --------------------------------------------------------------------------
@@ -502,6 +516,12 @@ _QSUF = "|".join(re.escape(x) for x in sorted(set(QUALIFIER_SUFFIXES), key=len, 
 QUALIFIED_NUMBER = re.compile(
     rf"^(?P<pre>{_QPRE})?\s*(?P<open>[\[［【〔])?\s*(?P<num>{_NUM_BODY})\s*(?P<pct>%|‰|％)?\s*"
     rf"(?P<close>[\]］】〕])?\s*(?P<pct2>%|‰|％)?\s*(?P<suf>{_QSUF})?$")
+#: A range of values (``3-5``, ``40—45``, ``3～5%``, ``10至15``): low, high,
+#: optional %/‰ and qualifier suffix.  Tried after a single number, so a lone
+#: negative number (``-0.5``) is not a range; a year range is its own type.
+VALUE_RANGE = re.compile(
+    rf"^(?P<pre>{_QPRE})?\s*(?P<lo>{_NUM_BODY})\s*(?P<pct1>%|‰|％)?\s*(?:[-—–~～至－]+|到)\s*"
+    rf"(?P<hi>{_NUM_BODY})\s*(?P<pct>%|‰|％)?\s*(?P<suf>{_QSUF})?$")
 #: A year range cell (建设起止年限): ``2019-2025``, ``2021—2025``, ``2020～2025年``.
 YEAR_RANGE = re.compile(r"^(\d{4})\s*(?:年)?\s*[-—–~～至－]\s*(\d{4})\s*年?$")
 #: A count cell (``32个大项``) and a count inside a category name (``（3个大项）``).
@@ -530,6 +550,12 @@ HEADER_LEAF = re.compile(r"(?:\d{4}\s*年|序号|编号|^指标$|属性|项目�
 HEADER_ROLES: tuple[tuple[str, re.Pattern], ...] = (
     ("seq", re.compile(r"^(?:序号|编号)$")),
     ("attribute", re.compile(r"属性")),
+    # a column of its own for the unit (``单位``, ``计量单位``; not 责任单位)
+    ("unit", re.compile(r"^(?:计量)?单位$")),
+    # the organisation in charge of a project or target: not a unit, not a name
+    ("org", re.compile(r"(?:责任|牵头|建设|实施|业主|主管|主体)(?:单位|部门)")),
+    # a category column (vertically merged labels) headed as such
+    ("category", re.compile(r"^(?:指标)?(?:类别|分类|类型|领域|维度)$")),
     ("amount_total", re.compile(r"总投资")),
     ("amount_before", re.compile(r"(?:累计完成|已完成|\d{4}\s*年\s*底|以前|之前)")),
     ("amount_period", re.compile(r"(?:期间投资|期间计划|计划投资|“十[一二三四五六七八九]五”.*投资|年度投资)")),
@@ -554,6 +580,7 @@ class CellValue:
     qualifier: str | None
     is_cumulative: bool
     parsed: bool          # False: text that is neither a number, a null mark nor a phrase
+    value_max: float | None = None   # upper end of a range (``3-5`` → value 3, value_max 5)
 
 
 def is_null_mark(text: str) -> bool:
@@ -562,29 +589,45 @@ def is_null_mark(text: str) -> bool:
     return t == "" or t in NULL_MARKS
 
 
+def _number(text: str) -> float:
+    return float(text.replace(",", "").replace("−", "-").replace("－", "-"))
+
+
+def is_qualifier_phrase(text: str) -> bool:
+    """A target in words (``完成市下达任务``, ``新增一批``, ``与经济增长同步``)."""
+    t = strip_all_space(text)
+    return t in QUALIFIER_PHRASES or bool(QUALIFIER_PHRASE.match(t))
+
+
 def parse_cell_value(text: str | None) -> CellValue:
     """Parse an indicator value cell: number (negative, decimal, full-width),
     qualifier (prefix, suffix or a whole phrase such as 完成市下达任务; a
     suffix wins over a prefix: ``控制在3.0以内`` → 以内), [brackets] →
-    cumulative.  ``—`` and empty cells are null values."""
+    cumulative, a range (``3-5``, ``40—45%``) → value and ``value_max``.
+    ``—`` and empty cells are null values."""
     t = strip_all_space(normalize_text(text or ""))
     if is_null_mark(t):
         return CellValue(None, None, False, True)
-    if t in QUALIFIER_PHRASES:
+    if is_qualifier_phrase(t):
         return CellValue(None, t, False, True)
     m = QUALIFIED_NUMBER.match(t)
     if m:
-        num = m.group("num").replace(",", "").replace("−", "-").replace("－", "-")
         qual = m.group("suf") or m.group("pre")
         cum = bool(m.group("open") and m.group("close"))
-        return CellValue(float(num), qual, cum, True)
+        return CellValue(_number(m.group("num")), qual, cum, True)
+    m = VALUE_RANGE.match(t)
+    if m and not YEAR_RANGE.match(t):
+        lo, hi = _number(m.group("lo")), _number(m.group("hi"))
+        if lo <= hi:
+            return CellValue(lo, m.group("suf") or m.group("pre"), False, True, hi)
     return CellValue(None, None, False, False)
 
 
 def cell_type(text: str) -> str:
     """Type of a table cell text: ``attr`` (预期性/约束性), ``null`` (—),
     ``yrange`` (2019-2025), ``count`` (32个大项), ``num`` (a number with
-    qualifiers/brackets), ``phrase`` (完成市下达任务) or ``text``."""
+    qualifiers/brackets, or a range ``3-5``), ``phrase`` (完成市下达任务,
+    新增一批) or ``text``."""
     t = strip_all_space(text)
     if t in ATTRIBUTES:
         return "attr"
@@ -594,9 +637,9 @@ def cell_type(text: str) -> str:
         return "yrange"
     if COUNT_CELL.match(t):
         return "count"
-    if t in QUALIFIER_PHRASES:
+    if is_qualifier_phrase(t):
         return "phrase"
-    if QUALIFIED_NUMBER.match(t):
+    if QUALIFIED_NUMBER.match(t) or (VALUE_RANGE.match(t) and parse_cell_value(t).parsed):
         return "num"
     return "text"
 
@@ -608,8 +651,9 @@ def split_unit(name: str) -> tuple[str, str | None]:
     m = TRAILING_PAREN.search(name)
     if m:
         u = strip_all_space(m.group(1))
-        if u in UNITS or u in ("‰", "％") or re.fullmatch(r"[万亿千百]?[\p{Han}/·]{0,6}", u) and \
-                any(u.endswith(x) for x in UNITS if x not in ("%",)):
+        units = UNITS + COUNT_UNITS
+        if u in units or u in ("‰", "％") or re.fullmatch(r"[万亿千百]?[\p{Han}/·]{0,6}", u) and \
+                any(u.endswith(x) for x in units if x not in ("%",)):
             return name[:m.start()].rstrip(), "%" if u == "％" else u
     return name, None
 

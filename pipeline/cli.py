@@ -415,6 +415,14 @@ def _use_cache(interim: str | None) -> None:
         os.environ["PLAN_PIPELINE_CACHE"] = str(Path(interim).resolve().parent / ".cache")
 
 
+def _lost_text(res) -> list:
+    """Conservation findings, and table text left out of the grids."""
+    from .tables import LOST_TEXT_CHECKS
+
+    return [f for f in res.findings + res.tables.findings
+            if f.check == "conservation" or f.check in LOST_TEXT_CHECKS]
+
+
 def _parsed(out: Path, **extra) -> Outcome:
     """Summary of a plan just written (parse, emit): read back from its files,
     so it is what ``plan info`` says too."""
@@ -441,7 +449,7 @@ def cmd_parse(args) -> Outcome:
                                   progress=tick.stage, engine=args.engine, on_pages=tick.pages)
     finally:
         tick.close()
-    lost = [f for r in results for f in r.findings if f.check == "conservation"]
+    lost = [f for r in results for f in _lost_text(r)]
     if args.strict and lost:
         raise StrictModeFailure(f"{args.input}: conservation check failed: {lost[0].message}")
     outs = [write_outputs(Path(args.out) / r.plan_id, r.outputs, r.extracted.source.sha256) for r in results]
@@ -522,7 +530,7 @@ def cmd_emit(args) -> Outcome:
     ts = interim.load_tableset(d)
     terms = stage("terms", ex.source.path, run_terms, st, ts)
     res = finish(args.plan_id, ex, st, ts, terms)
-    lost = [f for f in res.findings if f.check == "conservation"]
+    lost = _lost_text(res)
     if args.strict and lost:
         raise StrictModeFailure(f"{ex.source.path}: conservation check failed: {lost[0].message}")
     out = write_outputs(Path(args.out) / args.plan_id, res.outputs, ex.source.sha256)

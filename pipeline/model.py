@@ -100,6 +100,8 @@ class Region:
     bottom: float
     cells: list[Cell] = field(default_factory=list)
     rules: list[float] = field(default_factory=list)   # y of horizontal rules (three-line tables)
+    rule_x0: list[float] = field(default_factory=list)  # left end of each rule (parallel to rules)
+    rule_x1: list[float] = field(default_factory=list)  # right end of each rule
 
 
 @dataclass(slots=True)
@@ -318,6 +320,7 @@ class IndicatorValue:
     qualifier: str | None
     is_cumulative: bool
     merged_with: str | None = None  # e.g. "target_growth" when the printed cell spans both
+    value_max: float | None = None  # upper end of a printed range (``3-5``: value 3, value_max 5)
 
 
 @dataclass(slots=True)

@@ -69,6 +69,7 @@ INDICATORS = _s(
 INDICATOR_VALUES = _s(
     ("table_id", STR), ("row_no", I32), ("measure", CAT), ("year", I32), ("raw", STR),
     ("value", F64), ("qualifier", CAT), ("is_cumulative", BOOL), ("merged_with", STR),
+    ("value_max", F64),
 )
 PROJECTS = _s(
     ("table_id", STR), ("project_no", I32), ("category_no", I32), ("category", CAT),

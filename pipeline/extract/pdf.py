@@ -53,7 +53,7 @@ log = logging.getLogger(__name__)
 logging.getLogger("pdfminer").setLevel(logging.WARNING)
 
 #: Bump when the per-page output changes: invalidates the page cache.
-EXTRACTOR_VERSION = "1"
+EXTRACTOR_VERSION = "2"
 
 # Exceptions by which pdfminer/pdfplumber say "this PDF is broken" (a broken
 # file makes pdfminer fail in many ways; see _is_broken).
