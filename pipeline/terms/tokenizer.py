@@ -126,8 +126,8 @@ class BaseDict:
     freq: array.array
     total: int
     maxlen: int
-    #: memo: word → log(frequency), filled as words are met (read-only data)
-    logf: dict = field(default_factory=dict, compare=False, repr=False)
+    #: memo: word → (length, log(frequency)), filled as words are met
+    memo: dict = field(default_factory=dict, compare=False, repr=False)
 
     def get(self, word: str, default=None):
         """The frequency jieba's prefix dictionary holds for ``word``: the
@@ -357,54 +357,57 @@ class _JiebaTrie(jieba.Tokenizer):
 
     def route(self, s: str) -> dict[int, tuple[float, int]]:
         """What ``get_DAG`` + ``calc`` compute for ``s``: position → (best
-        log-probability of the rest, end of the word starting there).  The
-        same arithmetic as jieba's ``calc`` (``log(freq) - log(total) +
-        route[end + 1]``, ties to the longer word), with the words at each
-        position from one trie call."""
+        log-probability of the rest, end of the word starting there)."""
+        prob, end = self._best(s)
+        route: dict[int, tuple[float, int]] = {k: (prob[k], end[k]) for k in range(len(s))}
+        route[len(s)] = (0, 0)
+        return route
+
+    def _best(self, s: str) -> tuple[list[float], list[int]]:
+        """jieba's ``calc`` over jieba's ``get_DAG``, as two lists: for each
+        position the best log-probability of the rest and the end of the
+        word starting there.  The same arithmetic (``log(freq) - log(total)
+        + best[end + 1]``, ties to the longer word); the words at each
+        position come from one trie call."""
         N = len(s)
         base = self._base
         pre, L = base.trie.prefixes, base.maxlen
         words = [pre(s[k:k + L]) for k in range(N)]
         special = self._added_at(s, words) if self.FREQ.added else None
-        memo = base.logf
+        memo = base.memo
         tget, bfreq = base.trie.get, base.freq
         logtotal = log(self.total)
-        route: dict[int, tuple[float, int]] = {N: (0, 0)}
+        prob = [0.0] * (N + 1)
+        end = [0] * (N + 1)
         for idx in range(N - 1, -1, -1):
             if special and idx in special:
-                route[idx] = max((f - logtotal + route[x + 1][0], x) for x, f in special[idx])
+                prob[idx], end[idx] = max((f - logtotal + prob[x + 1], x) for x, f in special[idx])
                 continue
             ws = words[idx]
             if not ws:        # no word starts here: the character alone, frequency 1
-                route[idx] = (0.0 - logtotal + route[idx + 1][0], idx)
+                prob[idx] = 0.0 - logtotal + prob[idx + 1]
+                end[idx] = idx
                 continue
-            if len(ws) == 1:
-                w = ws[0]
-                x = idx + len(w) - 1
-                f = memo.get(w)
-                if f is None:
-                    f = memo[w] = log(bfreq[tget(w)])
-                route[idx] = (f - logtotal + route[x + 1][0], x)
-                continue
-            best = None
+            best = bx = None
             for w in ws:
-                x = idx + len(w) - 1
-                f = memo.get(w)
-                if f is None:
-                    f = memo[w] = log(bfreq[tget(w)])
-                c = (f - logtotal + route[x + 1][0], x)
-                if best is None or c > best:
-                    best = c
-            route[idx] = best
-        return route
+                m = memo.get(w)
+                if m is None:
+                    m = memo[w] = (len(w), log(bfreq[tget(w)]))
+                n, f = m
+                c = f - logtotal + prob[idx + n]
+                if best is None or c > best or (c == best and idx + n - 1 > bx):
+                    best, bx = c, idx + n - 1
+            prob[idx] = best
+            end[idx] = bx
+        return prob, end
 
     def _cut_block(self, sentence: str):
-        # jieba.Tokenizer.__cut_DAG, with route() for get_DAG + calc
-        route = self.route(sentence)
+        # jieba.Tokenizer.__cut_DAG, with _best() for get_DAG + calc
+        end = self._best(sentence)[1]
         x, buf, N = 0, "", len(sentence)
         freq = self.FREQ
         while x < N:
-            y = route[x][1] + 1
+            y = end[x] + 1
             word = sentence[x:y]
             if y - x == 1:
                 buf += word
