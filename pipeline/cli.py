@@ -157,7 +157,6 @@ def _use_cache(interim: str | None) -> None:
 
 
 def cmd_parse(args) -> int:
-    from .emit import write_outputs
     from .run import parse, plan_id_from_path
 
     _use_cache(args.interim)
@@ -172,6 +171,8 @@ def cmd_parse(args) -> int:
     lost = [f for f in res.findings if f.check == "conservation"]
     if args.strict and lost:
         raise StrictModeFailure(f"{args.input}: conservation check failed: {lost[0].message}")
+    from .emit import write_outputs
+
     out = write_outputs(Path(args.out) / plan_id, res.outputs, res.extracted.source.sha256)
     if args.interim:
         from . import interim

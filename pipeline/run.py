@@ -6,13 +6,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import conservation
-from .emit import Outputs, build_outputs
 from .errors import InputError, PipelineError, StageError
 from .extract import extract
 from .model import Extracted, Finding, Structured, TableSet
-from .structure import structure
+
+if TYPE_CHECKING:
+    from .emit import Outputs
 
 
 def plan_id_from_path(path: str | Path) -> str:
@@ -32,6 +34,23 @@ def stage(name: str, path: str | Path, fn, *args, **kwargs):
         raise
     except Exception as exc:  # noqa: BLE001 - reported as StageError with context
         raise StageError(name, str(path), exc) from exc
+
+
+def prepare_later_stages() -> None:
+    """Import what structure, tables, terms and emit use and load jieba's
+    dictionary (called while page workers run, when this process would only
+    wait)."""
+    from . import emit, structure, tables  # noqa: F401 - imported for their import cost
+    from .terms.tokenizer import preload
+
+    preload()
+
+
+def structure(ex: Extracted) -> Structured:
+    """structure stage (:func:`pipeline.structure.structure`, imported on first use)."""
+    from .structure import structure as run_structure
+
+    return run_structure(ex)
 
 
 def run_tables(st: Structured, ex: Extracted) -> TableSet:
@@ -68,11 +87,10 @@ def parse(path: str | Path, plan_id: str | None = None, *, jobs: int | None = No
     plan_id = plan_id or plan_id_from_path(path)
     tick = progress or (lambda name: None)
     tick("extract")
-    # the term layer's dictionary loads while PDF pages are parsed in workers
-    from .terms.tokenizer import preload
-
-    ex = stage("extract", path, extract, path, jobs=jobs, cache_dir=cache_dir, engine=engine, while_waiting=preload,
-               on_pages=on_pages)
+    # the later stages' modules (pyarrow, jieba's dictionary …) load while PDF
+    # pages are parsed in worker processes
+    ex = stage("extract", path, extract, path, jobs=jobs, cache_dir=cache_dir, engine=engine,
+               while_waiting=prepare_later_stages, on_pages=on_pages)
     tick("structure")
     st = stage("structure", path, structure, ex)
     tick("tables")
@@ -86,6 +104,8 @@ def parse(path: str | Path, plan_id: str | None = None, *, jobs: int | None = No
 def finish(plan_id: str, ex: Extracted, st: Structured, ts: TableSet,
            terms: dict[str, list[dict]]) -> ParseResult:
     """Build the output rows and run the conservation check."""
+    from .emit import build_outputs
+
     findings = conservation.check_blocks(ex, st)
     outputs = build_outputs(plan_id, st, ts, terms, findings)
     # the output-level check is a safety net: report it only when the
