@@ -39,7 +39,8 @@ class PlanData:
 def _rows(path: Path) -> list[dict]:
     if not path.exists():
         return []
-    t = pq.read_table(path)
+    with pq.ParquetFile(path) as f:       # not pq.read_table: its dataset layer imports pyarrow.compute (0.1 s)
+        t = f.read()
     return t.drop_columns([c for c in ("plan_id",) if c in t.column_names]).to_pylist()
 
 
