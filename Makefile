@@ -4,7 +4,7 @@ PY ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: main test install install-dev lint bench clean
+.PHONY: main test install install-dev lint bench jieba-dict clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -29,9 +29,14 @@ lint: install-dev
 	$(BIN)/ruff check pipeline tests benchmarks
 
 bench: install-dev
+	$(BIN)/python benchmarks/bench_speed.py --repeat 5
 	$(BIN)/python benchmarks/bench_pdf.py --repeat 3
 	$(BIN)/python benchmarks/bench_terms.py
 	$(BIN)/python benchmarks/bench_diff.py
+
+## rebuild jieba's dictionary trie shipped in pipeline/data/ (after a jieba upgrade)
+jieba-dict: install
+	$(BIN)/python -c "from pipeline.terms.tokenizer import DATA_DIR, write_base_dict; write_base_dict(DATA_DIR)"
 
 clean:
 	rm -rf interim/* output/* .pytest_cache

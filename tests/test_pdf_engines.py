@@ -106,6 +106,19 @@ def test_page_results_equal_reference_code(name, engine, pages, monkeypatch):
     assert sum(len(r.lines) for r in fast) > 0
 
 
+def test_typed_bindings_fallback_gives_the_same_pages(monkeypatch):
+    """Without the direct PDFium calls (a pypdfium2 that does not expose its
+    library handle) the adapter reads the same pages through the typed
+    bindings."""
+    from pipeline.extract import pdfium
+
+    pdf = CORPUS / "real" / "revolutionary-relics-14th-2021.pdf"
+    fast = _pages(pdf, "pdfium")
+    monkeypatch.setattr(pdfium, "_FAST", False)
+    assert _pages(pdf, "pdfium") == fast
+    assert pdfium._direct("FPDFText_CountChars", None) is not None   # the fast path was the one under test
+
+
 @pytest.mark.parametrize("name", sorted(VARIANTS) + ["rotated"])
 def test_generated_page_results_equal_reference_code(name, tmp_path, monkeypatch):
     """The same on the generated layouts (sideways annex, shaded boxes,

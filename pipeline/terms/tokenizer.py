@@ -167,8 +167,8 @@ def build_base_dict(raw: bytes) -> tuple[BaseDict, dict]:
 def write_base_dict(folder: Path, raw: bytes | None = None) -> Path:
     """Build the trie from jieba's installed dictionary and write it to
     ``folder`` (``jieba-dict.marisa``, ``.freq``, ``.json``; atomic renames,
-    the metadata last).  ``python -m pipeline.terms.tokenizer`` rebuilds the
-    copy shipped in ``pipeline/data/``."""
+    the metadata last).  ``make jieba-dict`` rebuilds the copy shipped in
+    ``pipeline/data/`` this way (after a jieba upgrade)."""
     base, meta = build_base_dict(_jieba_dict_bytes() if raw is None else raw)
     folder.mkdir(parents=True, exist_ok=True)
     freq = array.array("i", base.freq)
