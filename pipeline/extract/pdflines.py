@@ -193,10 +193,22 @@ def build_line(row: list[dict]) -> RawLine | None:
     texts = list(map(_TEXT, glyphs))
     x0s, x1s = list(map(_X0, glyphs)), list(map(_X1, glyphs))
     ems = list(map(_SIZE, glyphs))
-    sizes = Counter(map(round, ems, repeat(1)))
-    size = max(sizes.items(), key=lambda kv: (kv[1], kv[0]))[0]
-    fonts = Counter(map(_FONT, glyphs))
-    font = fonts.most_common(1)[0][0]
+    names = list(map(_FONT, glyphs))
+    n = len(glyphs)
+    # the most common size (rounded; ties to the larger) and font; most lines
+    # have one of each, which needs no counting
+    if ems.count(ems[0]) == n:
+        size = round(ems[0], 1)
+    else:
+        sizes = Counter(map(round, ems, repeat(1)))
+        size = max(sizes.items(), key=lambda kv: (kv[1], kv[0]))[0]
+    if names.count(names[0]) == n:
+        font = names[0]
+        bold_name = is_bold_font(font)
+    else:
+        fonts = Counter(names)
+        font = fonts.most_common(1)[0][0]
+        bold_name = sum(k for f, k in fonts.items() if is_bold_font(f)) * 2 > n
     # normal spacing between neighbouring glyphs (justified text spreads them)
     gaps = list(map(sub, x0s[1:], x1s))
     normal = sorted(gaps)[len(gaps) // 2] if gaps else 0.0
@@ -207,14 +219,13 @@ def build_line(row: list[dict]) -> RawLine | None:
     text = cjk.normalize_text(text).strip()
     if not text:
         return None
-    bold_name = sum(n for f, n in fonts.items() if is_bold_font(f)) * 2 > len(glyphs)
-    fake_bold = dupes * 2 >= len(glyphs)
+    fake_bold = dupes * 2 >= n
     return RawLine(
         text=text,
         x0=min(x0s), x1=max(x1s),
         top=min(map(_TOP, glyphs)), bottom=max(map(_BOTTOM, glyphs)),
         font_size=float(size), font_name=font_family(font), bold=bold_name or fake_bold,
-        n_chars=len(glyphs), n_dupes=dupes)
+        n_chars=n, n_dupes=dupes)
 
 
 def _join(texts: list[str], gaps: list[float], ems: list[float], kinds: list[tuple[str, str]],
