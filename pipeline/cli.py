@@ -272,7 +272,7 @@ COMMANDS = {"parse": cmd_parse, "extract": cmd_extract, "structure": cmd_structu
 
 
 #: Commands that never touch numpy.  pyarrow imports numpy when it is
-#: installed (≈0.1 s, a third of a small parse) although it needs it only to
+#: installed (≈0.1 s, a fifth of a small parse) although it needs it only to
 #: convert numpy and pandas objects; these commands pass it Python lists.
 _NO_NUMPY = frozenset({"parse", "extract", "structure", "tables", "emit", "diff"})
 
