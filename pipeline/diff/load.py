@@ -49,7 +49,8 @@ _OLD_NAMES = {"order": "seq", "group": "group_label", "check": "rule"}
 def _rows(path: Path) -> list[dict]:
     if not path.exists():
         return []
-    t = pq.read_table(path)
+    with pq.ParquetFile(path) as f:       # not pq.read_table: its dataset layer imports pyarrow.compute (0.1 s)
+        t = f.read()
     t = t.drop_columns([c for c in ("plan_id",) if c in t.column_names])
     if any(c in _OLD_NAMES for c in t.column_names):
         t = t.rename_columns([_OLD_NAMES.get(c, c) for c in t.column_names])
