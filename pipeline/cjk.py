@@ -440,14 +440,12 @@ PAGE_NUMBER = re.compile(r"^(?:[—–\-－]\s*\d{1,4}\s*[—–\-－]|第\s*\d{
 #: Front and back matter of an official document (GB/T 9704 公文 and its web and
 #: newspaper reprints): the issuing notice, its date line, the colophon (版记), a
 #: source header printed above the text, the adoption note under a title.
-NOTICE_TITLE = re.compile(r"(?:关于|印发|转发).{2,80}(?:的)?(?:通知|决定|意见|批复|公告)$")
-DATE_LINE = re.compile(rf"^(?:\d{{4}}|[〇○零一二三四五六七八九]{{4}})\s*年\s*(?:\d{{1,2}}|{CN_NUMERAL})\s*月\s*(?:\d{{1,2}}|{CN_NUMERAL})\s*日")
+# (the notice's title and date line: NOTICE and CN_DATE in "Plan metadata" below)
 COLOPHON_CUE = re.compile(r"(?:\d{4}\s*年.{1,6}日\s*印\s*发|抄\s*送\s*[：:]|主\s*送\s*[：:]|[初终]?\s*校\s*(?:对)?\s*[：:]|责任编辑\s*[：:])")
 SOURCE_HEADER = re.compile(r"(?:www\.|https?://|\.gov\.cn|\.com\b|分类号\s*[:：]|第\s*[A-Z]?\s*\d[\d\s]*版)")
 ADOPTION_NOTE = re.compile(r"(?:通过|批准|审议|印发|发布)\s*[）)]?\s*$")
 GLOSSARY_TITLE = re.compile(r"^\s*(?:附\s*[：:]?\s*)?(?:名\s*词\s*解\s*释|术\s*语\s*解\s*释|名\s*词\s*术\s*语)\s*$")
-#: How a plan's title ends (…规划纲要, …计划（草案）).
-PLAN_TITLE = re.compile(r"(?:规划|纲要|计划)(?:[（(](?:草案|征求意见稿|送审稿)[）)])?$")
+# How a plan's title ends (…规划纲要, …计划（草案）): PLAN_TITLE, in "Plan metadata" below.
 
 #: Words of a table header row (indicator and project tables).
 TABLE_HEADER_WORDS = re.compile(
@@ -776,6 +774,8 @@ DOC_NUMBER = re.compile(r"(?<![\p{Han}])(\p{Han}{1,12}\s*[〔\[［【（(]\s*(?:
 NOTICE = re.compile(r"(?P<issuer>[\p{Han}、\s]{2,60}?)关于(?:印发|转发|发布|批转)\s*《?\s*(?P<title>[^《》]{2,80}?)\s*》?\s*的通知")
 #: A plan's title ending (规划, 纲要, 计划, 方案, optionally (草案)).
 TITLE_END = re.compile(rf"(?:规划纲要|纲要|规划|计划)(?:\s*[（(](?:草案|征求意见稿|送审稿|修订稿|{YEAR}{_SPAN_SEP}{YEAR}\s*年?)[）)])?$")
+#: How a plan's title ends (the same rule for the structure stage's title block).
+PLAN_TITLE = TITLE_END
 #: A title ending in a bracket (（草案）, （2024—2027年）) that runs into the
 #: sentence after it in one block: the bracket is where the title ends.
 TITLE_RUN_IN = re.compile(
