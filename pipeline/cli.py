@@ -31,6 +31,10 @@ from .errors import InputError, PipelineError, StageError, StrictModeFailure
 
 log = logging.getLogger("pipeline")
 
+#: Findings that ``--strict`` turns into exit 10: text lost, or an image that
+#: may hold text left unread.
+STRICT_CHECKS = ("conservation", "unread_image")
+
 
 def _add_common(p: argparse.ArgumentParser) -> None:
     g = p.add_mutually_exclusive_group()
@@ -52,7 +56,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--interim", default=None, help="keep interim files (and the PDF page cache) here")
     p.add_argument("--engine", choices=("pdfium", "pdfplumber"), default="pdfium",
                    help="PDF content parser (default pdfium: same page logic, several times faster)")
-    p.add_argument("--strict", action="store_true", help="fail (exit 10) if any input text is lost")
+    p.add_argument("--ocr", choices=("auto", "always", "never"), default="auto",
+                   help="read pictures of text by OCR: auto (default: scanned pages and images that look like "
+                        "text), always (every page and image), never")
+    p.add_argument("--strict", action="store_true",
+                   help="fail (exit 10) if any input text is lost or an image holding text was not read")
     _add_common(p)
 
     p = sub.add_parser("extract", help="DVC stage: input → interim lines")
@@ -60,6 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--interim", required=True)
     p.add_argument("--jobs", type=int, default=None)
     p.add_argument("--engine", choices=("pdfium", "pdfplumber"), default="pdfium")
+    p.add_argument("--ocr", choices=("auto", "always", "never"), default="auto")
     _add_common(p)
     for name in ("structure", "tables"):
         p = sub.add_parser(name, help=f"DVC stage: {name}")
@@ -166,12 +175,12 @@ def cmd_parse(args) -> int:
     cache = Path(args.interim) / "pages" if args.interim else None
     try:
         res = parse(args.input, plan_id, jobs=args.jobs or None, cache_dir=cache, progress=tick.stage,
-                    engine=args.engine, on_pages=tick.pages)
+                    engine=args.engine, on_pages=tick.pages, ocr=args.ocr)
     finally:
         tick.close()
-    lost = [f for f in res.findings if f.check == "conservation"]
+    lost = [f for f in res.findings if f.check in STRICT_CHECKS]
     if args.strict and lost:
-        raise StrictModeFailure(f"{args.input}: conservation check failed: {lost[0].message}")
+        raise StrictModeFailure(f"{args.input}: {lost[0].check} check failed: {lost[0].message}")
     out = write_outputs(Path(args.out) / plan_id, res.outputs, res.extracted.source.sha256)
     if args.interim:
         from . import interim
@@ -194,7 +203,7 @@ def cmd_extract(args) -> int:
     tick = _progress(args)
     try:
         ex = stage("extract", args.input, extract, args.input, jobs=args.jobs or None, cache_dir=d / "pages",
-                   engine=args.engine, on_pages=tick.pages)
+                   engine=args.engine, on_pages=tick.pages, ocr=args.ocr)
     finally:
         tick.close()
     interim.save_extracted(ex, d)
@@ -237,9 +246,9 @@ def cmd_emit(args) -> int:
     ts = interim.load_tableset(d)
     terms = stage("terms", ex.source.path, run_terms, st, ts)
     res = finish(args.plan_id, ex, st, ts, terms)
-    lost = [f for f in res.findings if f.check == "conservation"]
+    lost = [f for f in res.findings if f.check in STRICT_CHECKS]
     if args.strict and lost:
-        raise StrictModeFailure(f"{ex.source.path}: conservation check failed: {lost[0].message}")
+        raise StrictModeFailure(f"{ex.source.path}: {lost[0].check} check failed: {lost[0].message}")
     write_outputs(Path(args.out) / args.plan_id, res.outputs, ex.source.sha256)
     _summarise(ts.findings + res.findings, args)
     return 0

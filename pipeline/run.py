@@ -10,7 +10,7 @@ from pathlib import Path
 from . import conservation
 from .emit import Outputs, build_outputs
 from .errors import InputError, PipelineError, StageError
-from .extract import extract
+from .extract import extract, images
 from .model import Extracted, Finding, Structured, TableSet
 from .structure import structure
 
@@ -60,11 +60,13 @@ class ParseResult:
 
 def parse(path: str | Path, plan_id: str | None = None, *, jobs: int | None = None,
           cache_dir: str | Path | None = None, progress=None, engine: str = "pdfium",
-          on_pages=None) -> ParseResult:
+          on_pages=None, ocr: str = "auto") -> ParseResult:
     """extract → structure → tables → terms → emit rows, all in memory.
 
     ``progress(stage_name)`` is called as each stage starts, ``on_pages(n,
-    total=None)`` as PDF pages are done (both optional, for progress bars)."""
+    total=None)`` as PDF pages are done (both optional, for progress bars);
+    ``ocr``: ``auto``/``always``/``never``, which pictures of text are read
+    (see :mod:`pipeline.extract.ocr`)."""
     plan_id = plan_id or plan_id_from_path(path)
     tick = progress or (lambda name: None)
     tick("extract")
@@ -72,7 +74,7 @@ def parse(path: str | Path, plan_id: str | None = None, *, jobs: int | None = No
     from .terms.tokenizer import preload
 
     ex = stage("extract", path, extract, path, jobs=jobs, cache_dir=cache_dir, engine=engine, while_waiting=preload,
-               on_pages=on_pages)
+               on_pages=on_pages, ocr=ocr)
     tick("structure")
     st = stage("structure", path, structure, ex)
     tick("tables")
@@ -86,13 +88,14 @@ def parse(path: str | Path, plan_id: str | None = None, *, jobs: int | None = No
 def finish(plan_id: str, ex: Extracted, st: Structured, ts: TableSet,
            terms: dict[str, list[dict]]) -> ParseResult:
     """Build the output rows and run the conservation check."""
-    findings = conservation.check_blocks(ex, st)
-    outputs = build_outputs(plan_id, st, ts, terms, findings)
+    findings = conservation.check_blocks(ex, st) + images.findings(ex)
+    outputs = build_outputs(plan_id, st, ts, terms, findings, ex=ex)
     # the output-level check is a safety net: report it only when the
     # block-level check (which names the page and text) found nothing
-    out_findings = [] if findings else conservation.check_outputs(ex, outputs.rows)
+    out_findings = [] if any(f.check == "conservation" for f in findings) else \
+        conservation.check_outputs(ex, outputs.rows)
     if out_findings:
-        outputs = build_outputs(plan_id, st, ts, terms, findings + out_findings)
+        outputs = build_outputs(plan_id, st, ts, terms, findings + out_findings, ex=ex)
     return ParseResult(plan_id, ex, st, ts, outputs, findings + out_findings)
 
 

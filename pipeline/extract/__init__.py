@@ -32,21 +32,23 @@ def sniff_kind(path: str | Path) -> str:
 
 
 def extract(path: str | Path, *, jobs: int | None = None, cache_dir: str | Path | None = None,
-            engine: str = "pdfium", while_waiting=None, on_pages=None) -> Extracted:
+            engine: str = "pdfium", while_waiting=None, on_pages=None, ocr: str = "auto") -> Extracted:
     """Extract Lines (and, for PDFs, regions, page info and bookmarks) from ``path``.
 
     ``jobs``, ``cache_dir`` and ``engine`` apply to PDFs: pages are extracted
     in parallel and cached per page so that a rerun does not read the PDF
     again; ``engine`` picks the content parser (``pdfium`` or ``pdfplumber``);
     ``while_waiting`` is called in this process while page workers run;
-    ``on_pages(n, total=None)`` reports progress (PDF pages done).
+    ``on_pages(n, total=None)`` reports progress (PDF pages done);
+    ``ocr`` (``auto``/``always``/``never``): which pictures of text in a PDF
+    are read by OCR (:mod:`.ocr`).
     """
     kind = sniff_kind(path)
     if kind == "pdf":
         from .pdf import extract_pdf
 
         return extract_pdf(path, jobs=jobs, cache_dir=cache_dir, engine=engine, while_waiting=while_waiting,
-                           on_pages=on_pages)
+                           on_pages=on_pages, ocr=ocr)
     from .text import extract_text
 
     return extract_text(path)
