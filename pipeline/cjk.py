@@ -121,37 +121,25 @@ def normalize_ocr(text: str) -> str:
       ``一一``, next to Chinese text or opening the line → ``——`` (a lone
       mark is left alone: ``一`` is also the numeral, ``-`` a range);
     * ``％`` and full-width digits/letters are already folded by
-      :func:`normalize_text`.
+      :func:`normalize_text`; Roman numerals (``Ⅲ``) are spelt out before
+      (:data:`OCR_EXPAND`: one character becomes several, so the caller
+      splits its box).
     """
     text = normalize_text(text)
-    if not text:
-        return text
-    chars = list(text)
+    # a mark made full-width can make its neighbour full-width too: repeat
+    # until nothing changes (a fixed point, so the function is idempotent)
+    for _ in range(len(text) + 1):
+        new = _ocr_dashes(_ocr_marks(text))
+        if new == text:
+            break
+        text = new
+    return text
+
+
+def _ocr_dashes(chars: list[str]) -> str:
+    """One pass of :func:`normalize_ocr` over runs of dash-like marks."""
     n = len(chars)
     han = [is_ideograph(c) or c in CHINESE_PUNCT for c in chars]
-    for i, c in enumerate(chars):
-        if c in _OCR_FULL:
-            left = han[i - 1] if i > 0 else False
-            right = han[i + 1] if i + 1 < n else False
-            if c == "(":
-                close = text.find(")", i + 1)
-                close = text.find("）", i + 1) if close < 0 else close
-                inner_han = close > i + 1 and (han[i + 1] or han[close - 1])
-                if left or right or inner_han or (close < 0 and i > 0 and han[i - 1]):
-                    chars[i] = "（"
-            elif c == ")":
-                open_ = max(text.rfind("(", 0, i), text.rfind("（", 0, i))
-                inner_han = open_ >= 0 and open_ + 1 < i and (han[open_ + 1] or han[i - 1])
-                if left or right or inner_han or chars[open_] == "（" if open_ >= 0 else left or right:
-                    chars[i] = "）"
-            elif c == ":" and i > 0 and i + 1 < n and chars[i - 1].isdigit() and chars[i + 1].isdigit():
-                continue      # a time of day, 10:30
-            elif c == "," and i > 0 and i + 1 < n and chars[i - 1].isdigit() and chars[i + 1].isdigit():
-                continue      # a thousands separator, 1,000
-            elif left or right:
-                chars[i] = _OCR_FULL[c]
-        elif c in _OCR_ZERO and 0 < i < n - 1 and chars[i - 1] in _CN_NUMERALS and chars[i + 1] in _CN_NUMERALS:
-            chars[i] = "〇"
     i = 0
     while i < n:
         if chars[i] in _OCR_DASH:
@@ -166,6 +154,41 @@ def normalize_ocr(text: str) -> str:
         else:
             i += 1
     return "".join(chars)
+
+
+def _ocr_marks(text: str) -> list[str]:
+    """One pass of :func:`normalize_ocr` over punctuation and zeros."""
+    chars = list(text)
+    n = len(chars)
+    han = [is_ideograph(c) or c in CHINESE_PUNCT for c in chars]
+    for i, c in enumerate(chars):
+        if c in _OCR_FULL:
+            left = han[i - 1] if i > 0 else False
+            right = han[i + 1] if i + 1 < n else False
+            if c == "(":
+                close = text.find(")", i + 1)
+                close = text.find("）", i + 1) if close < 0 else close
+                inner_han = close > i + 1 and (han[i + 1] or han[close - 1])
+                if left or right or inner_han or (close > i and text[close] == "）"):
+                    chars[i] = "（"
+            elif c == ")":
+                open_ = max(text.rfind("(", 0, i), text.rfind("（", 0, i))
+                inner_han = open_ >= 0 and open_ + 1 < i and (han[open_ + 1] or han[i - 1])
+                if left or right or inner_han or (open_ >= 0 and text[open_] == "（"):
+                    chars[i] = "）"
+            elif c in ":," and 0 < i < n - 1 and chars[i - 1].isdigit() and chars[i + 1].isdigit():
+                continue      # a time of day (10:30), a thousands separator (1,000)
+            elif left or right:
+                chars[i] = _OCR_FULL[c]
+        elif c in _OCR_ZERO and 0 < i < n - 1 and chars[i - 1] in _CN_NUMERALS and chars[i + 1] in _CN_NUMERALS:
+            chars[i] = "〇"
+    return chars
+
+
+#: Characters an OCR engine reads for several printed ones: Roman numerals
+#: (Ⅲ类水体 is printed III — the same glyphs): their compatibility form.
+OCR_EXPAND = {chr(0x2160 + k): unicodedata.normalize("NFKC", chr(0x2160 + k)) for k in range(16)} | \
+    {chr(0x2170 + k): unicodedata.normalize("NFKC", chr(0x2170 + k)) for k in range(16)}
 
 
 def ocr_lone_bar(text: str, column: list[str]) -> str:

@@ -157,7 +157,8 @@ def read(gray: np.ndarray) -> list[OcrLine]:
     if gray.size == 0 or min(gray.shape[:2]) < 8:
         return []
     rgb = np.ascontiguousarray(np.stack([gray] * 3, axis=-1))
-    res = engine()(rgb)
+    # the engine keeps the flags of its last call: give them every time
+    res = engine()(rgb, use_det=True, use_cls=False, use_rec=True, return_word_box=True)
     if res is None or res.boxes is None or not res.txts:
         return []
     out = []
@@ -167,12 +168,26 @@ def read(gray: np.ndarray) -> list[OcrLine]:
             continue
         xs, ys = box[:, 0], box[:, 1]
         x0, x1, top, bottom = float(xs.min()), float(xs.max()), float(ys.min()), float(ys.max())
-        chars = _char_extents(txt, wr, x0, x1)
+        chars = _expand(_char_extents(txt, wr, x0, x1))
         text = cjk.normalize_ocr("".join(c for c, _, _ in chars))
         if len(text) != len(chars):      # normalize_ocr maps one character to one character
             raise AssertionError("normalize_ocr changed the length of an OCR line")
         chars = [(t, a, b) for t, (_, a, b) in zip(text, chars)]
         out.append(OcrLine(text, float(score), x0, top, x1, bottom, chars))
+    return out
+
+
+def _expand(chars: list[tuple[str, float, float]]) -> list[tuple[str, float, float]]:
+    """Characters the engine reads for several printed ones
+    (:data:`pipeline.cjk.OCR_EXPAND`: ``Ⅲ`` → ``III``), their box shared."""
+    out = []
+    for t, a, b in chars:
+        e = cjk.OCR_EXPAND.get(t)
+        if e is None:
+            out.append((t, a, b))
+            continue
+        step = (b - a) / len(e)
+        out += [(c, a + k * step, a + (k + 1) * step) for k, c in enumerate(e)]
     return out
 
 
@@ -233,9 +248,11 @@ def paper_and_ink(gray: np.ndarray) -> tuple[float, np.ndarray]:
 
 def looks_like_text(gray: np.ndarray) -> bool:
     """A picture that may hold text: mostly paper-coloured (not a photo or a
-    dark picture), with dark strokes covering a small share of it (not blank,
-    not a solid area), arranged in at least one horizontal or vertical band
-    (lines of text)."""
+    dark picture), with dark strokes covering a small share of it (not
+    blank, not a solid area), and crossed by many strokes along its rows —
+    a row through a line of text meets a stroke every few points (at least
+    :data:`TEXT_RUNS` dark runs in the busiest tenth of the inked rows),
+    a row through a line drawing, a frame or a chart's curves only a few."""
     if gray.size == 0 or min(gray.shape[:2]) < 6:
         return False
     paper, ink = paper_and_ink(gray)
@@ -246,11 +263,17 @@ def looks_like_text(gray: np.ndarray) -> bool:
     share = float(ink.mean())
     if not 0.002 <= share <= 0.45:
         return False
-    for axis in (1, 0):
-        prof = ink.mean(axis=axis) > 0.01
-        if prof.any() and not prof.all():
-            return True
-    return False
+    starts = (np.diff(ink.astype(np.int8), axis=1) == 1).sum(axis=1) + ink[:, 0]
+    inked = starts[ink.any(axis=1)]
+    if inked.size == 0:
+        return False
+    return float(np.percentile(inked, 90)) >= TEXT_RUNS
+
+
+#: Dark runs along a row that only text gives (see :func:`looks_like_text`):
+#: measured at :data:`LOOK_DPI`, a row through a line of 2-3 ideographs
+#: already meets ~10, a line drawing's rows at most 6.
+TEXT_RUNS = 9
 
 
 def _ink_band(ink: np.ndarray) -> tuple[int, int] | None:
@@ -491,28 +514,41 @@ def ocr_chars(lines: list[OcrLine], ink_up: np.ndarray, mapper: _Mapper) -> list
         return []
     weights = [len(ln.text) for ln, _ in keep]
     sizes = _sizes([g[0] for _, g in keep], weights)
-    dens = [g[5] for _, g in keep]
-    # weight: a line whose strokes are clearly denser than those of the
-    # page's (or picture's) lines of the same size is bold
-    by_size: dict[float, list[float]] = {}
-    for sz, d, w in zip(sizes, dens, weights):
-        by_size.setdefault(sz, []).extend([d] * max(w, 1))
-    all_d = sorted(d for v in by_size.values() for d in v)
-    ref = {sz: sorted(v)[len(v) // 2] if len(v) >= 20 else all_d[len(all_d) // 2] for sz, v in by_size.items()}
-    out: list[dict] = []
-    for (ln, g), size, d in zip(keep, sizes, dens):
+    placed = []
+    for (ln, g), size in zip(keep, sizes):
         _, itop, ibot, ileft, iright, _ = g
-        bold = d >= BOLD_DENSITY * ref[size] > 0
-        font = OCR_FONT + ("-Bold" if bold else "")
-        centre = (itop + ibot) / 2
-        top_px, bottom_px = centre - size * scale / 2, centre + size * scale / 2
         chars = ln.chars
         # stretch the engine's positions so the line spans its ink
         c0 = next((a for t, a, _ in chars if t != " "), ln.x0)
         c1 = max((b for t, _, b in chars if t != " "), default=ln.x1)
         k = (iright - ileft) / (c1 - c0) if c1 > c0 else 1.0
         chars = [(t, ileft + (a - c0) * k, ileft + (b - c0) * k) for t, a, b in chars]
-        chars = _touching(chars, size * scale)
+        placed.append(_touching(chars, size * scale))
+    # weight: as in a text layer, a line is bold when most of its ideographs
+    # are; an ideograph is bold when its strokes are clearly wider than the
+    # typical stroke of the page (or picture), relative to the type size
+    dens = [[None if d is None else d / size for d in _char_densities(ink_up, g[1], g[2], chars)]
+            for (_, g), chars, size in zip(keep, placed, sizes)]
+    pool = sorted(d for ds in dens for d in ds if d is not None)
+    ref = pool[len(pool) // 2] if pool else 0.0
+    bolds = []
+    for ds in dens:
+        vals = [d for d in ds if d is not None]
+        heavy = sum(1 for d in vals if d >= BOLD_DENSITY * ref > 0)
+        bolds.append(bool(vals) and heavy * 2 > len(vals))
+    # a line of a few characters takes the weight of the line it continues
+    # (the line just above it, set in the same size): its own is too noisy
+    for i in range(1, len(keep)):
+        (ln, g), (pln, pg) = keep[i], keep[i - 1]
+        if len(ln.text) < 6 <= len(pln.text) and sizes[i] == sizes[i - 1] and \
+                0 <= g[1] - pg[2] <= 0.8 * sizes[i] * scale:
+            bolds[i] = bolds[i - 1]
+    out: list[dict] = []
+    for (ln, g), size, bold, chars in zip(keep, sizes, bolds, placed):
+        _, itop, ibot, _, _, _ = g
+        font = OCR_FONT + ("-Bold" if bold else "")
+        centre = (itop + ibot) / 2
+        top_px, bottom_px = centre - size * scale / 2, centre + size * scale / 2
         for t, a, b in chars:
             pts = [mapper(a, top_px), mapper(b, top_px), mapper(a, bottom_px), mapper(b, bottom_px)]
             xs, ys = [p[0] for p in pts], [p[1] for p in pts]
@@ -523,8 +559,38 @@ def ocr_chars(lines: list[OcrLine], ink_up: np.ndarray, mapper: _Mapper) -> list
     return out
 
 
-#: Strokes this much denser than those of the lines of the same size: bold.
-BOLD_DENSITY = 1.25
+def _char_densities(ink: np.ndarray, top: int, bottom: int, chars) -> list[float | None]:
+    """Mean stroke width (pixels) of each ideograph of a line (None for
+    other characters: punctuation and digits are no measure of weight).  A
+    stroke of width w and length L holds w·L inked pixels and is crossed by
+    L dark runs along the rows (or columns, when it runs across), so inked
+    pixels / (runs along rows + runs along columns) ≈ w whatever the glyph's
+    complexity.  Columns inked over most of the line (rules) are not counted."""
+    band = ink[max(top, 0):bottom]
+    if band.size == 0:
+        return [None] * len(chars)
+    band = band.copy()
+    band[:, band.mean(axis=0) > 0.9] = False
+    out: list[float | None] = []
+    for t, a, b in chars:
+        if not cjk.is_ideograph(t):
+            out.append(None)
+            continue
+        x0, x1 = max(int(a), 0), min(int(np.ceil(b)), band.shape[1])
+        box = band[:, x0:x1]
+        n = int(box.sum())
+        if x1 <= x0 or n == 0:
+            out.append(None)
+            continue
+        b8 = box.astype(np.int8)
+        runs = int((np.diff(b8, axis=1) == 1).sum() + b8[:, 0].sum() + (np.diff(b8, axis=0) == 1).sum()
+                   + b8[0, :].sum())
+        out.append(n / runs if runs else None)
+    return out
+
+
+#: Strokes this much wider than the page's typical stroke: bold.
+BOLD_DENSITY = 1.3
 
 
 # --------------------------------------------------------------------------
@@ -724,7 +790,7 @@ def _read_empty_cells(full: np.ndarray, res: PageResult, areas, scale: float) ->
             pad = max(int(4 * scale), 4)
             piece = crop[max(y0 - pad, 0):y1 + pad, max(x0 - pad, 0):x1 + pad]
             res_rec = engine()(np.ascontiguousarray(np.stack([piece] * 3, axis=-1)), use_det=False, use_cls=False,
-                               use_rec=True)
+                               use_rec=True, return_word_box=False)
             txts = getattr(res_rec, "txts", None) or ()
             scores = getattr(res_rec, "scores", None) or ()
             if not txts or not txts[0].strip() or (scores and scores[0] < MIN_SCORE):
