@@ -483,6 +483,49 @@ def _geometry(ln: OcrLine, ink: np.ndarray, scale: float) -> tuple[float, float,
     return size, oy + b0, oy + b1 + 1, ox + cols[0], ox + cols[-1] + 1, dens
 
 
+def _align_starts(placed: list[list[tuple[str, float, float]]], sizes: list[float], scale: float) -> None:
+    """Lines that start within a fifth of an em of each other start at the
+    same place (their median), when at least three do: type is set on a
+    grid (the margin, the first-line indent), and what differs between such
+    lines is the ink of their first glyph, not their position."""
+    starts = sorted((chars[0][1], i) for i, chars in enumerate(placed) if chars)
+    groups: list[list[tuple[float, int]]] = []
+    for x, i in starts:
+        if groups and x - groups[-1][-1][0] <= 0.2 * sizes[i] * scale:
+            groups[-1].append((x, i))
+        else:
+            groups.append([(x, i)])
+    for g in groups:
+        if len(g) < 3:
+            continue
+        med = g[len(g) // 2][0]
+        for _, i in g:
+            t, a, b = placed[i][0]
+            placed[i][0] = (t, med, b)
+
+
+#: Full-width marks whose ink sits at one side of their em box: a line that
+#: ends with a closing mark (，。）) or starts with an opening one (“（) spans
+#: the mark's whole em, as its box in a text layer does, although its ink stops short.
+CLOSING_MARKS = "，。、；：！？”’）》」』】〕"
+OPENING_MARKS = "“‘（《「『【〔"
+
+
+def _em_ends(chars: list[tuple[str, float, float]], em: float) -> list[tuple[str, float, float]]:
+    """Widen a line's first and last full-width mark to a whole em (see
+    :data:`CLOSING_MARKS`)."""
+    if not chars:
+        return chars
+    out = list(chars)
+    t, a, b = out[-1]
+    if t in CLOSING_MARKS and b - a < em:
+        out[-1] = (t, a, a + em)
+    t, a, b = out[0]
+    if t in OPENING_MARKS and b - a < em:
+        out[0] = (t, b - em, b)
+    return out
+
+
 def _touching(chars: list[tuple[str, float, float]], em: float) -> list[tuple[str, float, float]]:
     """Close the small gaps the engine leaves between the characters of a
     word or a run of ideographs (each character reaches halfway to its
@@ -523,7 +566,8 @@ def ocr_chars(lines: list[OcrLine], ink_up: np.ndarray, mapper: _Mapper) -> list
         c1 = max((b for t, _, b in chars if t != " "), default=ln.x1)
         k = (iright - ileft) / (c1 - c0) if c1 > c0 else 1.0
         chars = [(t, ileft + (a - c0) * k, ileft + (b - c0) * k) for t, a, b in chars]
-        placed.append(_touching(chars, size * scale))
+        placed.append(_em_ends(_touching(chars, size * scale), size * scale))
+    _align_starts(placed, sizes, scale)
     # weight: as in a text layer, a line is bold when most of its ideographs
     # are; an ideograph is bold when its strokes are clearly wider than the
     # typical stroke of the page (or picture), relative to the type size
@@ -821,26 +865,32 @@ def _frame_of(page, res: PageResult):
 
 def _read_upright(crop: np.ndarray) -> tuple[int, list[OcrLine]]:
     """Read a crop in the orientation (quarter turns ``k``) in which the
-    engine reads most text most confidently: upright first; turned when the
-    lines found are mostly vertical or read with low confidence."""
+    engine reads most text most confidently: upright, unless the lines found
+    are mostly vertical (a sideways scan: both quarter turns are tried) or
+    read with low confidence (upside down: the half turn is tried)."""
     def quality(lines: list[OcrLine]) -> float:
         return sum(ln.score * len(ln.text) for ln in lines)
 
     lines = read(crop)
     n_chars = sum(len(ln.text) for ln in lines)
-    vertical = sum(1 for ln in lines if (ln.bottom - ln.top) > 1.5 * (ln.x1 - ln.x0) and len(ln.text) > 1)
+    vertical = sum(1 for ln in lines if (ln.bottom - ln.top) > 1.5 * (ln.x1 - ln.x0))
     mean = quality(lines) / n_chars if n_chars else 0.0
-    if lines and vertical * 2 < len(lines) and mean >= 0.9:
+    sideways = lines and vertical * 2 >= len(lines)
+    if lines and not sideways and mean >= UPRIGHT_SCORE:
         return 0, lines
-    best = (quality(lines), 0, lines)
-    for k in (1, 3, 2):
-        if k == 2 and vertical * 2 >= len(lines) and lines:
-            continue
+    # sideways lines are read by turning the page (the engine reads a tall
+    # line box too, but its characters' positions are then meaningless)
+    best = (-1.0, 0, lines) if sideways else (quality(lines), 0, lines)
+    for k in ((1, 3) if sideways or not lines else (2,)):
         alt = read(np.ascontiguousarray(np.rot90(crop, k)))
         q = quality(alt)
         if q > best[0] * 1.1:
             best = (q, k, alt)
     return best[1], best[2]
+
+
+#: Mean confidence below which a page is also tried upside down.
+UPRIGHT_SCORE = 0.75
 
 
 def _unframe(frame, box: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
