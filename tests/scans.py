@@ -128,7 +128,7 @@ def boxes_as_pictures(src: Path = PLAN_A, *, dpi: int = 200, out: Path | None = 
                 crop = (x0, H - bottom, W - x1, top)
                 shots.append(((x0, top, x1, bottom), page.render(scale=dpi / 72.0, crop=crop).to_pil()))
             for obj in list(page.get_objects()):
-                l_, b_, r_, t_ = obj.get_pos()
+                l_, b_, r_, t_ = obj.get_bounds() if hasattr(obj, "get_bounds") else obj.get_pos()
                 for (x0, top, x1, bottom), _ in shots:
                     if l_ >= x0 - 1 and r_ <= x1 + 1 and H - t_ >= top - 1 and H - b_ <= bottom + 1:
                         page.remove_obj(obj)

@@ -194,3 +194,23 @@ def test_ocr_outputs_do_not_depend_on_jobs_or_engine(tmp_path):
     for other in outs[1:]:
         match, mismatch, errors = filecmp.cmpfiles(outs[0], other, names, shallow=False)
         assert not mismatch and not errors, mismatch
+
+
+def test_ocr_always_reads_every_page_as_a_picture(tmp_path):
+    """``--ocr always`` ignores the text layer and reads the pages: the same
+    text (≥ 99.5 %), every line marked as OCR."""
+    import pikepdf
+
+    part = tmp_path / "part.pdf"
+    with pikepdf.open(scans.PLAN_A) as src:
+        dst = pikepdf.new()
+        for n in (3, 9):
+            dst.pages.append(src.pages[n - 1])
+        dst.save(part)
+    res = parse(part, "part", jobs=1, ocr="always")
+    text = parse(part, "part", jobs=1, ocr="never")
+    assert all(ln.ocr for ln in res.extracted.lines)
+    assert not any(ln.ocr for ln in text.extracted.lines)
+    want = ns("".join(ln.text for ln in text.extracted.lines))
+    assert char_accuracy(want, ns("".join(ln.text for ln in res.extracted.lines))) >= 0.995
+    assert [n.title for n in res.structured.nodes] == [n.title for n in text.structured.nodes]

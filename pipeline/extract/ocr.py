@@ -487,7 +487,8 @@ def _align_starts(placed: list[list[tuple[str, float, float]]], sizes: list[floa
     """Lines that start within a fifth of an em of each other start at the
     same place (their median), when at least three do: type is set on a
     grid (the margin, the first-line indent), and what differs between such
-    lines is the ink of their first glyph, not their position."""
+    lines is the ink of their first glyph, not their position.  A line is
+    moved by at most that fifth of an em."""
     starts = sorted((chars[0][1], i) for i, chars in enumerate(placed) if chars)
     groups: list[list[tuple[float, int]]] = []
     for x, i in starts:
@@ -499,9 +500,10 @@ def _align_starts(placed: list[list[tuple[str, float, float]]], sizes: list[floa
         if len(g) < 3:
             continue
         med = g[len(g) // 2][0]
-        for _, i in g:
-            t, a, b = placed[i][0]
-            placed[i][0] = (t, med, b)
+        for x, i in g:
+            # the whole line moves (its characters keep their spacing: moving
+            # only the first one could lay it over the second)
+            placed[i] = [(t, a + med - x, b + med - x) for t, a, b in placed[i]]
 
 
 #: Full-width marks whose ink sits at one side of their em box: a line that
@@ -717,7 +719,7 @@ class PageReader:
                 continue
             if self.mode != "always" and not looks_like_text(
                     self.render(res.page, LOOK_DPI, _unframe(frame, (im.x0, im.top, im.x1, im.bottom)),
-                                float(page.width), float(page.height))):
+                                *_page_size(page))):
                 im.status, im.reason = "no_text", "does not look like text (blank, photo or drawing)"
                 continue
             todo.append(im)
@@ -740,7 +742,7 @@ class PageReader:
 
     def _read(self, page, res: PageResult, frame, todo: list[PageImage], whole: bool) -> PageResult:
         objs = page.objects
-        W, H = float(page.width), float(page.height)
+        W, H = _page_size(page)
         scale = DPI / 72.0
         full = self.render(res.page, DPI)          # the page, rendered once (display orientation)
         new_chars: list[dict] = []
@@ -749,9 +751,7 @@ class PageReader:
         areas = [(0.0, 0.0, W, H)] if whole else \
             [_unframe(frame, (im.x0, im.top, im.x1, im.bottom)) for im in todo]
         for x0, top, x1, bottom in areas:
-            px0, py0 = max(int(x0 * scale), 0), max(int(top * scale), 0)
-            px1 = min(int(np.ceil(x1 * scale)), full.shape[1])
-            py1 = min(int(np.ceil(bottom * scale)), full.shape[0])
+            px0, py0, px1, py1 = _pixels((x0, top, x1, bottom), scale, full.shape)
             crop = full[py0:py1, px0:px1]
             if crop.size == 0:
                 continue
@@ -821,9 +821,9 @@ def _read_empty_cells(full: np.ndarray, res: PageResult, areas, scale: float) ->
                                                          "bottom": cell.bottom}) for a in areas):
                 continue
             inset = 2.0
-            px0, py0 = int((cell.x0 + inset) * scale), int((cell.top + inset) * scale)
-            px1, py1 = int((cell.x1 - inset) * scale), int((cell.bottom - inset) * scale)
-            crop = full[max(py0, 0):py1, max(px0, 0):px1]
+            px0, py0, px1, py1 = _pixels((cell.x0 + inset, cell.top + inset, cell.x1 - inset, cell.bottom - inset),
+                                         scale, full.shape)
+            crop = full[py0:py1, px0:px1]
             if crop.size == 0 or min(crop.shape) < 6:
                 continue
             _, ink = paper_and_ink(crop)
@@ -844,7 +844,7 @@ def _read_empty_cells(full: np.ndarray, res: PageResult, areas, scale: float) ->
             size = snap_size(max((y1 - y0) / scale / INK_BAND_EM, (x1 - x0) / scale / max(len(text), 1)))
             line = OcrLine(text, float(scores[0]) if scores else 1.0, float(x0), float(y0), float(x1),
                            float(y1), _char_extents(text, None, float(x0), float(x1)))
-            mapper = _Mapper(scale, max(px0, 0) / scale, max(py0, 0) / scale, 0, crop.shape[:2])
+            mapper = _Mapper(scale, px0 / scale, py0 / scale, 0, crop.shape[:2])
             cy = (y0 + y1) / 2
             for t, a, b in line.chars:
                 (ax, at), (bx, bb) = mapper(a, cy - size * scale / 2), mapper(b, cy + size * scale / 2)
@@ -853,6 +853,20 @@ def _read_empty_cells(full: np.ndarray, res: PageResult, areas, scale: float) ->
                             "matrix": (1, 0, 0, 1, 0, 0), "width": bx - ax, "height": bb - at,
                             "ocr_conf": line.score})
     return out
+
+
+def _page_size(page) -> tuple[float, float]:
+    """The page's size in points, rounded: the two PDF engines report it in
+    different float precisions, and the pixels cropped must not differ."""
+    return round(float(page.width), 2), round(float(page.height), 2)
+
+
+def _pixels(box, scale: float, shape) -> tuple[int, int, int, int]:
+    """Pixel bounds of a box in points (rounded first, so that a box from
+    either PDF engine gives the same pixels)."""
+    x0, top, x1, bottom = (round(v * scale, 2) for v in box)
+    return (max(int(np.floor(x0)), 0), max(int(np.floor(top)), 0),
+            min(int(np.ceil(x1)), shape[1]), min(int(np.ceil(bottom)), shape[0]))
 
 
 def _frame_of(page, res: PageResult):
