@@ -2,7 +2,7 @@
 
 ::
 
-    python -m pipeline parse INPUT [--out DIR] [--plan-id ID] [--jobs N] [--strict]
+    python -m pipeline parse INPUT [--out DIR] [--plan-id ID] [--jobs N] [--ocr auto|always|never] [--strict]
     python -m pipeline diff DIR_A DIR_B [--out DIR]
     python -m pipeline terms OUTPUT_DIR [--top N]
     python -m pipeline grep OUTPUT_DIR TERM
@@ -14,7 +14,8 @@
     python -m pipeline emit --interim DIR --out DIR --plan-id ID [--strict]
 
 Exit codes: 0 success; input errors 2-9 (see :mod:`pipeline.errors` and the
-README); 10 ``--strict`` conservation failure; 70 internal error.  Errors
+README); 10 ``--strict`` conservation failure (text lost, or an image that may
+hold text left unread); 70 internal error.  Errors
 are one line on stderr, never a traceback (``--debug`` shows it).
 """
 
