@@ -466,9 +466,9 @@ def _line_ink(ink: np.ndarray, ln: OcrLine) -> np.ndarray:
     return crop
 
 
-def _geometry(ln: OcrLine, ink: np.ndarray, scale: float) -> tuple[float, float, float, float, float] | None:
-    """(size estimate in points, ink top, ink bottom, ink left, ink right —
-    pixels) of a line, and its stroke density as the last item."""
+def _geometry(ln: OcrLine, ink: np.ndarray, scale: float) -> tuple[float, int, int, int, int, float] | None:
+    """(size estimate in points; ink top, bottom, left and right in pixels;
+    ink density) of a line, or None when its box holds no ink."""
     crop = _line_ink(ink, ln)
     band = _ink_band(crop) if crop.size else None
     if band is None:
