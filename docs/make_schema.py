@@ -42,6 +42,7 @@ FILES = {
         "text": "paragraph text (NFC; no spaces between Chinese and Latin/digits; hard-wrapped lines joined with no space). In sentence-per-line text that lost its full stops (no `。` at line ends), the sentence boundaries are kept as `\\n` between the sentences: two sentences are never glued together. Text typed spaced out (`2 0 0 5 年`, ` , `, straight quotes, `- -`) is repaired to `2005年`, `，`, `“ ”`, `——`",
         "page_start": "first page", "page_end": "last page (paragraphs rejoined across page breaks)",
         "n_chars": "non-whitespace characters",
+        "ocr": "true when (some of) its text was read by OCR from a picture (a scanned page, a 专栏 set as an image): check such text against the page",
     }),
     "columns.parquet": ("one row per 专栏 (boxed sidebar)", {
         "column_no": "number as printed (`专栏 3` → 3)", "title": "title without `专栏 N`",
@@ -57,6 +58,7 @@ FILES = {
         "label": "lead term (`高端机电装备制造`) or entry number (`1`)",
         "text": "entry text without the label; sub-lines of an entry joined with `\\n`",
         "raw": "the entry as printed, label included", "page_start": "first page", "page_end": "last page",
+        "ocr": "true when the entry was read by OCR from a picture",
     }),
     "notes.parquet": ("every other piece of text: table notes, figure captions, table titles and unit lines, page furniture, the title page", {
         "kind": "`note` (注：…), `caption` (figure), `table_title`, `table_unit` (投资单位：万元), `page_number`/`header`/`footer` (page furniture; in text input found by repetition across form-feed or page-mark pages), `toc` (table-of-contents lines), `title` (the plan's title); front and back matter: `header` (also a source header above the text: a web page title, a newspaper archive line), `notice` (the issuing 印发通知: title, addressees, text, issuer, date), `cover` (other lines of the title block: issuing bodies, dates, an adoption note), `colophon` (the 版记 at the end: …印发, 抄送, 校对); Markdown input: `front_matter` (one row per line of the `---` block), `quote` (a `>` quotation outside a 专栏), `rule` (horizontal rule), `code` (fenced code lines)",
@@ -71,6 +73,7 @@ FILES = {
         "row_span": "rows the cell spans (merged category labels)", "col_span": "columns it spans (merged values)",
         "is_header": "header cell", "kind": "`indicator`, `project`, `project_summary` or `other`",
         "title": "table title (the 专栏 title or the caption)",
+        "ocr": "true when the cell's text was read by OCR from a picture (a scanned page, a table set as an image)",
     }),
     "indicators.parquet": ("one row per indicator of a 主要指标 table", {
         "table_id": "table", "row_no": "indicator number as printed",
@@ -107,11 +110,21 @@ FILES = {
         "invested_before": "到2020年底累计完成投资", "invested_in_period": "“十四五”期间投资", "page": "page of the row",
     }),
     "validation.parquet": ("one row per finding", {
-        "rule": "the check that found it (`check` before schema 2.0): `row_identity` (total − before ≠ in-period), `sum_mismatch` (parent ≠ sum of children), `summary_mismatch`, `missing_attribute`, `missing_unit`, `unparsed_cell`, `table_*`, `conservation` (input text not in any record) …",
+        "rule": "the check that found it (`check` before schema 2.0): `row_identity` (total − before ≠ in-period), `sum_mismatch` (parent ≠ sum of children), `summary_mismatch`, `missing_attribute`, `missing_unit`, `unparsed_cell`, `table_*`, `conservation` (input text not in any record), `unread_image` (an image that may hold text was not read: OCR not installed or `--ocr never`; a warning naming the page and the image's size; `--strict` fails on it) …",
         "severity": "`error`, `warning` or `info`", "table_id": "table concerned (null for document-level checks)",
         "location": "row or page concerned", "message": "human-readable description",
         "expected": "expected value (as text)", "actual": "printed value (as text)",
         "source": "`document`: an inconsistency of the plan itself, read correctly (its amounts do not add up; reported once even when the row is printed in two tables: `location` then names the other table); `extraction`: a doubt of the parser about its own reading (one mapping from rule to source: `pipeline.model.FINDING_SOURCE`)",
+    }),
+    "images.parquet": ("one row per image drawn on a PDF page, and what became of it (empty for text input)", {
+        "page": "page", "image_no": "1-based on its page, in drawing order",
+        "x0": "left edge (points, the page's reading frame)", "top": "top edge", "x1": "right edge", "bottom": "bottom edge",
+        "width": "width in points", "height": "height in points",
+        "kind": "`scan` (covers most of the page: a scanned page) or `picture`",
+        "status": "`ocr` (its text was read by OCR), `no_text` (holds no text: blank, photo, drawing, or OCR found none), `text_layer` (the page's text layer already covers it), `not_read` (may hold text that was not read: a warning in validation.parquet), `small` (too small for a line of text)",
+        "reason": "why, in words", "n_lines": "OCR: lines read from it", "n_chars": "OCR: non-whitespace characters read",
+        "confidence": "OCR: mean confidence of its lines (0-1)",
+        "region": "id of the box or table region made from it (a picture of a 专栏 or a table), else null",
     }),
     "keywords.parquet": ("one row per outline node × keyword (chapters and sections)", {
         "node_id": "part, chapter or section (each kind is its own TF-IDF collection)", "level": "node level", "rank": "1 = strongest keyword",

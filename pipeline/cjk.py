@@ -153,6 +153,124 @@ def repair_spacing(line: str) -> str:
     # a space left between a number and Chinese text
     t = re.sub(r"(?<=[\d%])\s+(?=\p{Han})|(?<=\p{Han})\s+(?=\d)", "", t)
     return t
+# --------------------------------------------------------------------------
+# OCR confusions
+# --------------------------------------------------------------------------
+
+#: Half-width punctuation an OCR engine reads for the full-width marks of
+#: Chinese text: next to a Chinese character it is the full-width mark (the
+#: printed text of a Chinese plan sets its punctuation full-width).
+_OCR_FULL = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？", "(": "（", ")": "）"}
+#: Marks that read as 〇 (the numeral zero) between Chinese numerals
+#: (二〇二五): the letter O/o, the digit 0, the white circle ○ and similar.
+_OCR_ZERO = set("Oo0○◯〇Ｏｏ")
+#: Dash-like marks: a run of two that is not 一一 is the Chinese dash ——.
+_OCR_DASH = set("-－—―─一")
+
+
+def normalize_ocr(text: str) -> str:
+    """Normalise the confusions an OCR engine makes in this vocabulary, one
+    character for one character (OCR character boxes stay aligned), after
+    :func:`normalize_text`:
+
+    * half-width ``, ; : ! ? ( )`` next to a Chinese character (or, for
+      parentheses, enclosing text that starts or ends with one) → the
+      full-width mark; ``.`` after a Chinese character at the end of a clause
+      is kept (it may be a list number ``1.`` read after a label);
+    * ``O``/``o``/``0``/``○`` between two Chinese numerals → ``〇`` (二〇二五);
+    * a run of two or more dash-like marks (``--``, ``一—``, ``──``) that is not
+      ``一一``, next to Chinese text or opening the line → ``——`` (a lone
+      mark is left alone: ``一`` is also the numeral, ``-`` a range);
+    * ``％`` and full-width digits/letters are already folded by
+      :func:`normalize_text`; Roman numerals (``Ⅲ``) are spelt out before
+      (:data:`OCR_EXPAND`: one character becomes several, so the caller
+      splits its box).
+    """
+    text = normalize_text(text)
+    # a mark made full-width can make its neighbour full-width too: repeat
+    # until nothing changes (a fixed point, so the function is idempotent)
+    for _ in range(len(text) + 1):
+        new = _ocr_dashes(_ocr_marks(text))
+        if new == text:
+            break
+        text = new
+    return text
+
+
+def _ocr_dashes(chars: list[str]) -> str:
+    """One pass of :func:`normalize_ocr` over runs of dash-like marks."""
+    n = len(chars)
+    han = [is_ideograph(c) or c in CHINESE_PUNCT for c in chars]
+    i = 0
+    while i < n:
+        if chars[i] in _OCR_DASH:
+            j = i
+            while j < n and chars[j] in _OCR_DASH:
+                j += 1
+            run = chars[i:j]
+            touches = (i > 0 and han[i - 1]) or (j < n and han[j]) or i == 0
+            if j - i >= 2 and not all(c == "一" for c in run) and (touches or all(c in "—―─" for c in run)):
+                chars[i:j] = ["—"] * (j - i)
+            i = j
+        else:
+            i += 1
+    return "".join(chars)
+
+
+def _ocr_marks(text: str) -> list[str]:
+    """One pass of :func:`normalize_ocr` over punctuation and zeros."""
+    chars = list(text)
+    n = len(chars)
+    han = [is_ideograph(c) or c in CHINESE_PUNCT for c in chars]
+    for i, c in enumerate(chars):
+        if c in _OCR_FULL:
+            left = han[i - 1] if i > 0 else False
+            right = han[i + 1] if i + 1 < n else False
+            if c == "(":
+                close = text.find(")", i + 1)
+                close = text.find("）", i + 1) if close < 0 else close
+                inner_han = close > i + 1 and (han[i + 1] or han[close - 1])
+                if left or right or inner_han or (close > i and text[close] == "）"):
+                    chars[i] = "（"
+            elif c == ")":
+                open_ = max(text.rfind("(", 0, i), text.rfind("（", 0, i))
+                inner_han = open_ >= 0 and open_ + 1 < i and (han[open_ + 1] or han[i - 1])
+                if left or right or inner_han or (open_ >= 0 and text[open_] == "（"):
+                    chars[i] = "）"
+            elif c in ":," and 0 < i < n - 1 and chars[i - 1].isdigit() and chars[i + 1].isdigit():
+                continue      # a time of day (10:30), a thousands separator (1,000)
+            elif left or right:
+                chars[i] = _OCR_FULL[c]
+        elif c in _OCR_ZERO and 0 < i < n - 1 and chars[i - 1] in _CN_NUMERALS and chars[i + 1] in _CN_NUMERALS:
+            chars[i] = "〇"
+    return chars
+
+
+#: Characters an OCR engine reads for several printed ones: Roman numerals
+#: (Ⅲ类水体 is printed III — the same glyphs): their compatibility form.
+OCR_EXPAND = {chr(0x2160 + k): unicodedata.normalize("NFKC", chr(0x2160 + k)) for k in range(16)} | \
+    {chr(0x2170 + k): unicodedata.normalize("NFKC", chr(0x2170 + k)) for k in range(16)}
+
+
+def ocr_lone_bar(text: str, column: list[str]) -> str:
+    """A table cell that OCR read as one or two horizontal bars only (``一``,
+    ``-``, ``—``): the dash of an empty value (``—``/``——``) — unless the
+    other cells of its column are Chinese numerals (a 序号 column: 一, 二 …),
+    where a bar is the numeral 一.  Any other text is returned unchanged."""
+    t = strip_all_space(text)
+    if not t or len(t) > 2 or any(c not in _OCR_DASH and c != "_" for c in t):
+        return text
+    numerals = sum(1 for x in column if CN_NUMBER_ONLY.match(strip_all_space(x)))
+    others = sum(1 for x in column if strip_all_space(x) and not CN_NUMBER_ONLY.match(strip_all_space(x)))
+    if numerals > others:
+        return "一" * len(t)
+    return "—" * len(t)
+
+
+#: Chinese (full-width) punctuation: a neighbour that makes a half-width
+#: mark read by OCR full-width.
+CHINESE_PUNCT = "，。、；：？！“”‘’（）《》【】——…"
+_CN_NUMERALS = set("〇一二三四五六七八九十")
 
 
 def _is_latin(ch: str) -> bool:

@@ -158,6 +158,7 @@ def _add_parse(sub) -> None:
   plan parse plan.pdf --jobs 2 --engine pdfplumber    # 2 page workers, the pdfminer parser
   plan parse plan.pdf --interim interim/my-plan       # keep interim files and the page cache
   plan parse plan.txt --strict                        # exit 10 if any input text is lost
+  plan parse scan.pdf --ocr always                    # OCR every page and picture (needs the ocr extra)
 """)
     p.add_argument("input", help="the plan: a PDF or a text file")
     p.add_argument("--out", default="output", help="output root: files go to OUT/<plan_id>/")
@@ -166,7 +167,12 @@ def _add_parse(sub) -> None:
     p.add_argument("--interim", default=None, help="keep interim files (and the PDF page cache) in this directory")
     p.add_argument("--engine", choices=("pdfium", "pdfplumber"), default="pdfium",
                    help="PDF content parser (same outputs; pdfium is several times faster)")
-    p.add_argument("--strict", action="store_true", help="fail (exit 10) if any input text is not in the outputs")
+    p.add_argument("--ocr", choices=("auto", "always", "never"), default="auto",
+                   help="read pictures of text by OCR: auto (scanned pages and images that look like text), "
+                        "always (every page and image), never")
+    p.add_argument("--strict", action="store_true",
+                   help="fail (exit 10) if any input text is not in the outputs, or an image holding text was "
+                        "not read")
 
 
 def _add_diff(sub) -> None:
@@ -269,12 +275,14 @@ def _add_stages(sub) -> None:
     p = _sub(sub, "extract", "DVC stage: input → interim lines",
              "DVC stage 1/4: read the input into INTERIM/ (lines, regions, source).",
              """
-  plan extract raw/plan.pdf --interim interim/plan --jobs 2 --engine pdfium
+  plan extract raw/plan.pdf --interim interim/plan --jobs 2 --engine pdfium --ocr auto
 """)
     p.add_argument("input", help="the plan: a PDF or a text file")
     p.add_argument("--interim", required=True, help="interim directory of this plan")
     p.add_argument("--jobs", type=JOBS, default=0, help="parallel PDF page workers (0 = all cores)")
     p.add_argument("--engine", choices=("pdfium", "pdfplumber"), default="pdfium", help="PDF content parser")
+    p.add_argument("--ocr", choices=("auto", "always", "never"), default="auto",
+                   help="read pictures of text by OCR (auto, always, never)")
     for k, name in ((2, "structure"), (3, "tables")):
         p = _sub(sub, name, f"DVC stage: interim → {name}", f"DVC stage {k}/4: {name} from the interim files.",
                  f"""
@@ -415,12 +423,17 @@ def _use_cache(interim: str | None) -> None:
         os.environ["PLAN_PIPELINE_CACHE"] = str(Path(interim).resolve().parent / ".cache")
 
 
+#: Findings that ``--strict`` turns into exit 10: text lost, or an image that
+#: may hold text left unread (and table text left out of a grid, LOST_TEXT_CHECKS).
+STRICT_CHECKS = ("conservation", "unread_image")
+
+
 def _lost_text(res) -> list:
-    """Conservation findings, and table text left out of the grids."""
+    """Conservation findings, unread pictures of text, and table text left out of the grids."""
     from .tables import LOST_TEXT_CHECKS
 
     return [f for f in res.findings + res.tables.findings
-            if f.check == "conservation" or f.check in LOST_TEXT_CHECKS]
+            if f.check in STRICT_CHECKS or f.check in LOST_TEXT_CHECKS]
 
 
 def _parsed(out: Path, **extra) -> Outcome:
@@ -446,12 +459,12 @@ def cmd_parse(args) -> Outcome:
     try:
         # a volume holding several plans gives <plan_id>-1, <plan_id>-2, …
         results = parse_documents(args.input, plan_id, jobs=args.jobs or None, cache_dir=cache,
-                                  progress=tick.stage, engine=args.engine, on_pages=tick.pages)
+                                  progress=tick.stage, engine=args.engine, on_pages=tick.pages, ocr=args.ocr)
     finally:
         tick.close()
     lost = [f for r in results for f in _lost_text(r)]
     if args.strict and lost:
-        raise StrictModeFailure(f"{args.input}: conservation check failed: {lost[0].message}")
+        raise StrictModeFailure(f"{args.input}: {lost[0].check} check failed: {lost[0].message}")
     outs = [write_outputs(Path(args.out) / r.plan_id, r.outputs, r.extracted.source.sha256) for r in results]
     res, out = results[-1], outs[-1]
     if len(outs) > 1:
@@ -477,7 +490,7 @@ def cmd_extract(args) -> Outcome:
     tick = _progress(args)
     try:
         ex = stage("extract", args.input, extract, args.input, jobs=args.jobs or None, cache_dir=d / "pages",
-                   engine=args.engine, on_pages=tick.pages)
+                   engine=args.engine, on_pages=tick.pages, ocr=args.ocr)
     finally:
         tick.close()
     interim.save_extracted(ex, d)
@@ -532,7 +545,7 @@ def cmd_emit(args) -> Outcome:
     res = finish(args.plan_id, ex, st, ts, terms)
     lost = _lost_text(res)
     if args.strict and lost:
-        raise StrictModeFailure(f"{ex.source.path}: conservation check failed: {lost[0].message}")
+        raise StrictModeFailure(f"{ex.source.path}: {lost[0].check} check failed: {lost[0].message}")
     out = write_outputs(Path(args.out) / args.plan_id, res.outputs, ex.source.sha256)
     return _parsed(out, input=ex.source.path)
 
@@ -669,16 +682,29 @@ _NO_NUMPY = frozenset({"parse", "extract", "structure", "tables", "emit", "diff"
 
 
 class _Refuse:
-    """A meta-path finder that makes importing the given top-level packages
-    fail (pyarrow then runs as it does where numpy is not installed)."""
+    """A meta-path finder that makes pyarrow's own attempt to import the
+    given top-level packages fail (pyarrow then runs as it does where numpy
+    is not installed).  Other importers (OCR reads page images with numpy)
+    are not refused."""
 
     def __init__(self, *names: str):
         self.names = names
 
     def find_spec(self, name, path=None, target=None):
-        if name.split(".", 1)[0] in self.names:
+        if name.split(".", 1)[0] in self.names and _imported_by("pyarrow"):
             raise ModuleNotFoundError(f"{name} is not used by this command", name=name)
         return None
+
+
+def _imported_by(package: str) -> bool:
+    """Is a module of ``package`` on the stack (the import comes from it)?"""
+    f = sys._getframe(2)
+    while f is not None:
+        mod = f.f_globals.get("__name__", "")
+        if mod == package or mod.startswith(package + "."):
+            return True
+        f = f.f_back
+    return False
 
 
 def _on_sigterm(signum, frame):  # pragma: no cover - exercised by a subprocess test

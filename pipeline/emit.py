@@ -20,8 +20,9 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from . import __version__, cjk, schemas
+from .extract import images as image_rows
 from .ids import paragraph_ids
-from .model import Finding, Node, Structured, TableSet
+from .model import Extracted, Finding, Node, Structured, TableSet
 
 
 @dataclass(slots=True)
@@ -55,10 +56,17 @@ def _contract_row(record) -> dict:
 
 def build_outputs(plan_id: str, st: Structured, ts: TableSet | None = None,
                   terms: dict[str, list[dict]] | None = None,
-                  extra_findings: list[Finding] | None = None, plan: dict | None = None) -> Outputs:
+                  extra_findings: list[Finding] | None = None, plan: dict | None = None,
+                  ex: Extracted | None = None) -> Outputs:
     """Turn the stage records into contract rows and the document tree;
-    ``plan`` is the plan's metadata row (see :func:`pipeline.run.plan_row`)."""
+    ``plan`` is the plan's metadata row (see :func:`pipeline.run.plan_row`),
+    ``ex``, when given, supplies the images and which lines OCR read."""
     ts = ts or TableSet()
+    ocr_lines = {ln.order for ln in ex.lines if ln.ocr} if ex is not None else set()
+
+    def by_ocr(orders) -> bool:
+        return not ocr_lines.isdisjoint(orders)
+
     nodes = {n.node_id: n for n in st.nodes}
     blocks = st.blocks
     out = Outputs(plan_id)
@@ -77,7 +85,8 @@ def build_outputs(plan_id: str, st: Structured, ts: TableSet | None = None,
             continue
         para_rows.append({"para_id": para_id_of[b.block_id], "node_id": b.node_id, "column_no": b.column_no,
                           "seq": len(para_rows), "text": b.text, "page_start": b.page_start,
-                          "page_end": b.page_end, "n_chars": len(cjk.strip_all_space(b.text))})
+                          "page_end": b.page_end, "n_chars": len(cjk.strip_all_space(b.text)),
+                          "ocr": by_ocr(b.lines)})
     out.rows["paragraphs.parquet"] = para_rows
 
     col_rows, item_rows = [], []
@@ -97,7 +106,7 @@ def build_outputs(plan_id: str, st: Structured, ts: TableSet | None = None,
         for k, it in enumerate(items, start=1):
             item_rows.append({"column_no": b.column_no, "item_no": k, "label": it.item_label,
                               "text": it.item_text, "raw": it.text, "page_start": it.page_start,
-                              "page_end": it.page_end})
+                              "page_end": it.page_end, "ocr": by_ocr(it.lines)})
     out.rows["columns.parquet"] = col_rows
     out.rows["column_items.parquet"] = item_rows
 
@@ -112,13 +121,14 @@ def build_outputs(plan_id: str, st: Structured, ts: TableSet | None = None,
         {"table_id": c.table_id, "page": c.page, "row": c.row, "col": c.col, "text": c.text,
          "row_span": c.row_span, "col_span": c.col_span, "is_header": c.is_header,
          "kind": tinfo[c.table_id].kind if c.table_id in tinfo else None,
-         "title": tinfo[c.table_id].title if c.table_id in tinfo else None}
+         "title": tinfo[c.table_id].title if c.table_id in tinfo else None, "ocr": by_ocr(c.lines)}
         for c in ts.cells]
     out.rows["indicators.parquet"] = [_contract_row(x) for x in ts.indicators]
     out.rows["indicator_values.parquet"] = [asdict(x) for x in ts.indicator_values]
     out.rows["projects.parquet"] = [asdict(x) for x in ts.projects]
     out.rows["project_summary.parquet"] = [asdict(x) for x in ts.project_summary]
     out.rows["validation.parquet"] = [_contract_row(x) for x in list(ts.findings) + list(extra_findings or [])]
+    out.rows["images.parquet"] = image_rows.rows(ex)
     terms = terms or {}
     out.rows["keywords.parquet"] = terms.get("keywords", [])
     out.rows["tokens.parquet"] = terms.get("tokens", [])

@@ -29,6 +29,7 @@ from .model import (
     IndicatorValue,
     Line,
     Node,
+    PageImage,
     PageInfo,
     Project,
     ProjectSummary,
@@ -78,6 +79,7 @@ def write_json(path: Path, obj) -> None:
 def save_extracted(ex: Extracted, d: Path) -> None:
     write_parquet(d / "lines.parquet", records_to_table(ex.lines, Line))
     write_parquet(d / "regions.parquet", records_to_table(ex.regions, Region))
+    write_parquet(d / "images.parquet", records_to_table(ex.images, PageImage))
     write_json(d / "source.json", {"source": asdict(ex.source), "pages": [asdict(p) for p in ex.pages],
                                    "bookmarks": [asdict(b) for b in ex.bookmarks]})
 
@@ -86,9 +88,11 @@ def load_extracted(d: Path) -> Extracted:
     meta = json.loads((d / "source.json").read_text(encoding="utf-8"))
     lines = table_to_records(_read_table(d / "lines.parquet"), Line)
     regions = table_to_records(_read_table(d / "regions.parquet"), Region, {"cells": Cell})
+    images = table_to_records(_read_table(d / "images.parquet"), PageImage) if (d / "images.parquet").exists() \
+        else []
     return Extracted(source=Source(**meta["source"]), lines=lines, regions=regions,
                      pages=[PageInfo(**p) for p in meta["pages"]],
-                     bookmarks=[Bookmark(**b) for b in meta["bookmarks"]])
+                     bookmarks=[Bookmark(**b) for b in meta["bookmarks"]], images=images)
 
 
 def save_structured(st: Structured, d: Path) -> None:

@@ -75,6 +75,8 @@ class Line:
     markup_level: int | None = None  # Markdown heading marker level (``#`` = 1, ``##`` = 2 …), else None
     break_before: bool = False    # text: the line starts a sentence whose boundary the source lost (no 。
                                   # at line ends): joined into a paragraph, a "\n" is kept before it
+    ocr: bool = False             # the text was read by OCR from a picture (see extract/ocr.py)
+    ocr_confidence: float | None = None  # OCR: the engine's mean confidence over the line (0-1)
 
 
 @dataclass(slots=True)
@@ -106,6 +108,32 @@ class Region:
 
 
 @dataclass(slots=True)
+class PageImage:
+    """An image drawn on a PDF page and what became of it (``images.parquet``).
+
+    ``status``: ``ocr`` (its text was read by OCR), ``no_text`` (looked at:
+    it holds no text — a photo, a blank or decorative picture, or OCR found
+    nothing), ``text_layer`` (the page's text layer already covers it),
+    ``not_read`` (it may hold text that was not read: the ``ocr`` extra is
+    not installed, or ``--ocr never``) or ``small`` (too small to hold a
+    line of text)."""
+
+    page: int
+    image_no: int                 # 1-based on its page (drawing order)
+    x0: float                     # bounding box in points (the page's reading frame)
+    top: float
+    x1: float
+    bottom: float
+    kind: str = "picture"         # "scan" (covers the page: a scanned page) | "picture"
+    status: str = "not_read"
+    reason: str | None = None     # why it was (not) read, in words
+    n_lines: int = 0              # OCR: lines read from it
+    n_chars: int = 0              # OCR: non-whitespace characters read from it
+    confidence: float | None = None  # OCR: mean line confidence
+    region: int | None = None     # id of the Region made for it (a picture of a box or table)
+
+
+@dataclass(slots=True)
 class Bookmark:
     level: int
     title: str
@@ -132,6 +160,7 @@ class Extracted:
     regions: list[Region] = field(default_factory=list)
     pages: list[PageInfo] = field(default_factory=list)
     bookmarks: list[Bookmark] = field(default_factory=list)
+    images: list[PageImage] = field(default_factory=list)   # PDF: every image on a page
 
 
 # --------------------------------------------------------------------------

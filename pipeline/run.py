@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from . import conservation, metadata, volumes
 from .errors import InputError, PipelineError, StageError
-from .extract import extract
+from .extract import extract, images
 from .model import Extracted, Finding, Structured, TableSet
 
 if TYPE_CHECKING:
@@ -79,18 +79,19 @@ class ParseResult:
 
 def parse(path: str | Path, plan_id: str | None = None, *, jobs: int | None = None,
           cache_dir: str | Path | None = None, progress=None, engine: str = "pdfium",
-          on_pages=None) -> ParseResult:
+          on_pages=None, ocr: str = "auto") -> ParseResult:
     """extract → structure → tables → terms → emit rows, all in memory.
 
     ``progress(stage_name)`` is called as each stage starts, ``on_pages(n,
-    total=None)`` as PDF pages are done (both optional, for progress bars)."""
+    total=None)`` as PDF pages are done (both optional, for progress bars);
+    ``ocr``: ``auto``/``always``/``never``, which pictures of text are read
+    (see :mod:`pipeline.extract.ocr`)."""
     plan_id = plan_id or plan_id_from_path(path)
     tick = progress or (lambda name: None)
     tick("extract")
     # the term layer's dictionary loads while PDF pages are parsed in workers
     ex = stage("extract", path, extract, path, jobs=jobs, cache_dir=cache_dir, engine=engine,
-               while_waiting=prepare_later_stages,
-               on_pages=on_pages)
+               while_waiting=prepare_later_stages, on_pages=on_pages, ocr=ocr)
     return _parse_one(path, plan_id, ex, tick, None, 1, 1)
 
 
@@ -118,14 +119,14 @@ def finish(plan_id: str, ex: Extracted, st: Structured, ts: TableSet,
     if extra_findings is None:
         _, extra_findings = volumes.find_boundaries(ex)
     plan = plan_row(st, document_no=document_no, n_documents=n_documents)
-    findings = conservation.check_blocks(ex, st) + list(extra_findings or [])
-    outputs = build_outputs(plan_id, st, ts, terms, findings, plan=plan)
+    findings = conservation.check_blocks(ex, st) + images.findings(ex) + list(extra_findings or [])
+    outputs = build_outputs(plan_id, st, ts, terms, findings, plan=plan, ex=ex)
     # the output-level check is a safety net: report it only when the
     # block-level check (which names the page and text) found nothing
     lost = [f for f in findings if f.check == "conservation"]
     out_findings = [] if lost else conservation.check_outputs(ex, outputs.rows)
     if out_findings:
-        outputs = build_outputs(plan_id, st, ts, terms, findings + out_findings, plan=plan)
+        outputs = build_outputs(plan_id, st, ts, terms, findings + out_findings, plan=plan, ex=ex)
     return ParseResult(plan_id, ex, st, ts, outputs, findings + out_findings)
 
 
@@ -143,7 +144,7 @@ def _parse_one(path, plan_id: str, ex: Extracted, tick, extra: list[Finding] | N
 
 def parse_documents(path: str | Path, plan_id: str | None = None, *, jobs: int | None = None,
                     cache_dir: str | Path | None = None, progress=None, engine: str = "pdfium",
-                    on_pages=None) -> list[ParseResult]:
+                    on_pages=None, ocr: str = "auto") -> list[ParseResult]:
     """Like :func:`parse`, for a file that may hold several plans (a 汇编, or
     PDFs concatenated): each document found by :mod:`pipeline.volumes` is
     parsed as a plan of its own, ``<plan_id>-1``, ``<plan_id>-2``, … (one
@@ -161,14 +162,14 @@ def parse_documents(path: str | Path, plan_id: str | None = None, *, jobs: int |
     with tempfile.TemporaryDirectory(prefix="plan-pages-") as tmp:
         cache = cache_dir if cache_dir is not None or kind != "pdf" else tmp
         ex = stage("extract", path, extract, path, jobs=jobs, cache_dir=cache, engine=engine,
-                   while_waiting=prepare_later_stages, on_pages=on_pages)
+                   while_waiting=prepare_later_stages, on_pages=on_pages, ocr=ocr)
         bounds, found = stage("volumes", path, volumes.find_boundaries, ex)
         if not bounds:
             return [_parse_one(path, plan_id, ex, tick, found, 1, 1)]
         parts = None
         if kind == "pdf" and volumes.starts_at_pages(ex, bounds):
             parts = [stage("extract", path, extract, path, jobs=jobs, cache_dir=cache, engine=engine,
-                           page_range=r) for r in volumes.page_ranges(ex, bounds)]
+                           page_range=r, ocr=ocr) for r in volumes.page_ranges(ex, bounds)]
         elif kind == "text":
             from .extract.text import decode_bytes
 

@@ -46,7 +46,7 @@ SECTIONS = _s(
 )
 PARAGRAPHS = _s(
     ("para_id", STR), ("node_id", STR), ("column_no", I32), ("seq", I32), ("text", STR),
-    ("page_start", I32), ("page_end", I32), ("n_chars", I32),
+    ("page_start", I32), ("page_end", I32), ("n_chars", I32), ("ocr", BOOL),
 )
 COLUMNS = _s(
     ("column_no", I32), ("title", STR), ("node_id", STR), ("kind", CAT), ("page_start", I32),
@@ -54,7 +54,7 @@ COLUMNS = _s(
 )
 COLUMN_ITEMS = _s(
     ("column_no", I32), ("item_no", I32), ("label", STR), ("text", STR), ("raw", STR),
-    ("page_start", I32), ("page_end", I32),
+    ("page_start", I32), ("page_end", I32), ("ocr", BOOL),
 )
 NOTES = _s(
     ("kind", CAT), ("node_id", STR), ("column_no", I32), ("table_id", STR), ("seq", I32),
@@ -63,6 +63,7 @@ NOTES = _s(
 TABLES = _s(
     ("table_id", STR), ("page", I32), ("row", I32), ("col", I32), ("text", STR),
     ("row_span", I32), ("col_span", I32), ("is_header", BOOL), ("kind", CAT), ("title", STR),
+    ("ocr", BOOL),
 )
 INDICATORS = _s(
     ("table_id", STR), ("row_no", I32), ("category_no", I32), ("category", CAT), ("group_label", STR),
@@ -87,6 +88,11 @@ PROJECT_SUMMARY = _s(
 VALIDATION = _s(
     ("rule", CAT), ("severity", CAT), ("table_id", STR), ("location", STR), ("message", STR),
     ("expected", STR), ("actual", STR), ("source", CAT),
+)
+IMAGES = _s(
+    ("page", I32), ("image_no", I32), ("x0", F64), ("top", F64), ("x1", F64), ("bottom", F64),
+    ("width", F64), ("height", F64), ("kind", CAT), ("status", CAT), ("reason", STR),
+    ("n_lines", I32), ("n_chars", I32), ("confidence", F64), ("region", I32),
 )
 KEYWORDS = _s(
     ("node_id", STR), ("level", I32), ("rank", I32), ("keyword", STR), ("weight", F64), ("count", I32),
@@ -122,6 +128,7 @@ CONTRACT: dict[str, pa.Schema] = {
     "projects.parquet": PROJECTS,
     "project_summary.parquet": PROJECT_SUMMARY,
     "validation.parquet": VALIDATION,
+    "images.parquet": IMAGES,
     "keywords.parquet": KEYWORDS,
     "tokens.parquet": TOKENS,
     "plan.parquet": PLAN,

@@ -33,7 +33,7 @@ def sniff_kind(path: str | Path) -> str:
 
 def extract(path: str | Path, *, jobs: int | None = None, cache_dir: str | Path | None = None,
             engine: str = "pdfium", while_waiting=None, on_pages=None,
-            page_range: tuple[int, int] | None = None) -> Extracted:
+            page_range: tuple[int, int] | None = None, ocr: str = "auto") -> Extracted:
     """Extract Lines (and, for PDFs, regions, page info and bookmarks) from ``path``.
 
     ``jobs``, ``cache_dir`` and ``engine`` apply to PDFs: pages are extracted
@@ -43,13 +43,15 @@ def extract(path: str | Path, *, jobs: int | None = None, cache_dir: str | Path 
     ``on_pages(n, total=None)`` reports progress (PDF pages done);
     ``page_range=(first, last)``: assemble only those PDF pages into the
     document (one plan of a volume, see :mod:`pipeline.volumes`).
+    ``ocr`` (``auto``/``always``/``never``): which pictures of text in a PDF
+    are read by OCR (:mod:`.ocr`).
     """
     kind = sniff_kind(path)
     if kind == "pdf":
         from .pdf import extract_pdf
 
         return extract_pdf(path, jobs=jobs, cache_dir=cache_dir, engine=engine, while_waiting=while_waiting,
-                           on_pages=on_pages, page_range=page_range)
+                           on_pages=on_pages, page_range=page_range, ocr=ocr)
     from .text import extract_text
 
     return extract_text(path)

@@ -266,10 +266,22 @@ def _dest_page(doc, dest, action, page_of: dict) -> int | None:
 
 
 def _extract_chunk(src: str, page_numbers: list[int], engine: str = "pdfium",
-                   on_page=None) -> list[PageResult]:
+                   on_page=None, ocr: str = "auto") -> list[PageResult]:
     """Worker: open the PDF once and extract the given (1-based) pages with
     the given engine (see :mod:`.pdfium` for why PDFium is the default);
-    ``on_page()`` is called after each page (in-process runs only)."""
+    ``on_page()`` is called after each page (in-process runs only).  Pages
+    with pictures of text (or every page, ``ocr="always"``) are read by OCR
+    here, in the same worker (:mod:`.ocr`)."""
+    from .ocr import PageReader
+
+    reader = PageReader(src, ocr)
+    try:
+        return _extract_pages_with(src, page_numbers, engine, on_page, reader)
+    finally:
+        reader.close()
+
+
+def _extract_pages_with(src: str, page_numbers: list[int], engine: str, on_page, reader) -> list[PageResult]:
     out = []
     if engine == "pdfium":
         import pypdfium2 as pdfium
@@ -282,7 +294,7 @@ def _extract_chunk(src: str, page_numbers: list[int], engine: str = "pdfium",
                 page = None
                 try:
                     page = PdfiumPage(doc, n)
-                    out.append(extract_page(page, n))
+                    out.append(reader.run(page, extract_page(page, n)))
                     if on_page is not None:
                         on_page()
                 except pdfium.PdfiumError as exc:
@@ -296,7 +308,7 @@ def _extract_chunk(src: str, page_numbers: list[int], engine: str = "pdfium",
     with pdfplumber.open(src, pages=page_numbers) as pdf:
         for page in pdf.pages:
             try:
-                out.append(extract_page(page, page.page_number))
+                out.append(reader.run(page, extract_page(page, page.page_number)))
                 if on_page is not None:
                     on_page()
             except _BROKEN as exc:
@@ -331,19 +343,19 @@ CHUNKS_PER_JOB = 3
 
 
 def extract_pages(src: str, pages: list[int], weights: dict[int, int], jobs: int,
-                  engine: str = "pdfium", while_waiting=None, on_pages=None) -> list[PageResult]:
+                  engine: str = "pdfium", while_waiting=None, on_pages=None, ocr: str = "auto") -> list[PageResult]:
     """Extract ``pages`` with ``jobs`` worker processes (in this process when 1);
     ``while_waiting()`` runs here once the workers have started;
-    ``on_pages(n)`` reports n more pages done."""
+    ``on_pages(n)`` reports n more pages done; ``ocr``: see :mod:`.ocr`."""
     jobs = max(1, min(jobs, len(pages)))
     if jobs <= 1:
         tick = (lambda: on_pages(1)) if on_pages is not None else None
-        return _extract_chunk(src, pages, engine, tick) if pages else []
+        return _extract_chunk(src, pages, engine, tick, ocr) if pages else []
     parts = chunks(pages, weights, min(len(pages), jobs * CHUNKS_PER_JOB))
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
     with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as ex:
-        futures = [ex.submit(_extract_chunk, src, part, engine) for part in parts]
+        futures = [ex.submit(_extract_chunk, src, part, engine, None, ocr) for part in parts]
         if while_waiting is not None:
             while_waiting()
         if on_pages is not None:
@@ -352,17 +364,31 @@ def extract_pages(src: str, pages: list[int], weights: dict[int, int], jobs: int
         return [r for f in futures for r in f.result()]
 
 
-def _check_text_layer(results: list[PageResult], path: Path) -> None:
+def _check_text_layer(results: list[PageResult], path: Path, ocr: str = "auto") -> None:
     n_text = sum(ln.n_chars for r in results for ln in r.lines)
-    n_unmapped = sum(r.n_unmapped for r in results)
+    n_ocr = sum(ln.n_chars for r in results for ln in r.lines if ln.ocr)
+    n_unmapped = sum(r.n_unmapped for r in results if not any(ln.ocr for ln in r.lines))
     n_images = sum(r.n_images for r in results)
+    images = [im for r in results for im in r.images]
+    if ocr == "never":
+        hint = "run OCR on it (--ocr auto, or e.g. ocrmypdf -l chi_sim first)"
+    elif any(im.status == "not_read" for im in images) or not images:
+        hint = "run OCR on it: " + (unavailable_ocr() or "e.g. ocrmypdf -l chi_sim first")
+    else:
+        hint = "OCR found no text in them"
     if n_text == 0 and n_unmapped == 0:
         what = (f"its {len(results)} page(s) hold {n_images} image(s) and no text" if n_images
                 else "its pages hold no text")
-        raise NoTextLayer(f"{what} — a scanned PDF; run OCR on it (e.g. ocrmypdf -l chi_sim) first", str(path))
-    if n_unmapped > 2 * n_text:
+        raise NoTextLayer(f"{what} — a scanned PDF; {hint}", str(path))
+    if n_unmapped > 2 * (n_text - n_ocr) and n_ocr == 0:
         raise NoTextLayer(f"{n_unmapped} of {n_unmapped + n_text} glyphs have no Unicode mapping, so the "
-                          "text cannot be read — it needs OCR", str(path))
+                          f"text cannot be read — it needs OCR ({hint})", str(path))
+
+
+def unavailable_ocr() -> str | None:
+    from .ocr import unavailable
+
+    return unavailable()
 
 
 ENGINES = ("pdfium", "pdfplumber")
@@ -370,8 +396,8 @@ ENGINES = ("pdfium", "pdfplumber")
 
 def extract_pdf(path: str | Path, *, jobs: int | None = None, cache_dir: str | Path | None = None,
                 engine: str = "pdfium", while_waiting=None, on_pages=None,
-                page_range: tuple[int, int] | None = None) -> Extracted:
-    """Extract Lines, Regions, PageInfo and Bookmarks from a PDF.
+                page_range: tuple[int, int] | None = None, ocr: str = "auto") -> Extracted:
+    """Extract Lines, Regions, PageInfo, Bookmarks and images from a PDF.
 
     ``jobs``: worker processes (default: all cores); ``cache_dir``: keep
     per-page results there, keyed by the PDF's sha256 and the extractor
@@ -380,13 +406,21 @@ def extract_pdf(path: str | Path, *, jobs: int | None = None, cache_dir: str | P
     ``while_waiting``: work for this process while page workers run;
     ``on_pages(n)``: progress callback (n more pages done);
     ``page_range=(first, last)``: only these pages make the document (one
-    plan of a volume: furniture and margins are measured on them alone)."""
+    plan of a volume: furniture and margins are measured on them alone);
+    ``ocr``: ``auto`` (scanned pages and pictures that look like text are
+    read by OCR when the ``ocr`` extra is installed), ``always`` or
+    ``never`` (see :mod:`.ocr`)."""
+    from .ocr import MODES, engine_id
+
     if engine not in ENGINES:
         raise ValueError(f"unknown PDF engine {engine!r} (choose from {', '.join(ENGINES)})")
+    if ocr not in MODES:
+        raise ValueError(f"unknown OCR mode {ocr!r} (choose from {', '.join(MODES)})")
     p = Path(path)
     sha = _sha256(p)
     jobs = jobs or os.cpu_count() or 1
-    cache = PageCache(cache_dir, sha, f"{EXTRACTOR_VERSION}-{engine}") if cache_dir else None
+    ocr_key = "never" if ocr == "never" else f"{ocr}-{engine_id()}"
+    cache = PageCache(cache_dir, sha, f"{EXTRACTOR_VERSION}-{engine}-ocr-{ocr_key}") if cache_dir else None
     manifest = cache.load_manifest() if cache else None
     cached: dict[int, PageResult] = {}
     if manifest is not None:
@@ -406,7 +440,7 @@ def extract_pdf(path: str | Path, *, jobs: int | None = None, cache_dir: str | P
                 if cached:
                     on_pages(len(cached))
             fresh = {r.page: r for r in extract_pages(str(src), todo, weights, jobs, engine, while_waiting,
-                                                      on_pages)}
+                                                      on_pages, ocr)}
         if cache is not None:
             for r in fresh.values():
                 cache.save(r)
@@ -415,7 +449,22 @@ def extract_pdf(path: str | Path, *, jobs: int | None = None, cache_dir: str | P
     if page_range is not None:
         results = [r for r in results if page_range[0] <= r.page <= page_range[1]]
         bookmarks = [b for b in bookmarks if b.page is not None and page_range[0] <= b.page <= page_range[1]]
-    _check_text_layer(results, p)
+    _check_text_layer(results, p, ocr)
     lines, regions, infos = assemble(results)
     src_rec = Source(path=str(p), name=p.name, sha256=sha, kind="pdf", n_pages=n_pages, title=title)
-    return Extracted(source=src_rec, lines=lines, regions=regions, pages=infos, bookmarks=bookmarks)
+    images = [im for r in results for im in r.images]
+    _global_regions(images, results)
+    return Extracted(source=src_rec, lines=lines, regions=regions, pages=infos, bookmarks=bookmarks,
+                     images=images)
+
+
+def _global_regions(images, results: list[PageResult]) -> None:
+    """Page-local region ids of the images → the global ids
+    :func:`.pdfdoc.assemble` gives (regions numbered in page order)."""
+    base, offset = 0, {}
+    for r in results:
+        offset[r.page] = base
+        base += len(r.regions)
+    for im in images:
+        if im.region is not None:
+            im.region += offset.get(im.page, 0)

@@ -17,7 +17,7 @@ import tempfile
 from dataclasses import asdict
 from pathlib import Path
 
-from ..model import Bookmark, Cell, Region
+from ..model import Bookmark, Cell, PageImage, Region
 from .pdflines import RawLine
 from .pdfpage import PageResult
 
@@ -49,7 +49,8 @@ def page_from_dict(d: dict) -> PageResult:
         page=d["page"], width=d["width"], height=d["height"], rotation=d["rotation"],
         lines=[RawLine(**x) for x in d["lines"]], regions=regions,
         floats=[tuple(f) for f in d["floats"]], n_chars=d["n_chars"],
-        n_unmapped=d["n_unmapped"], n_images=d["n_images"])
+        n_unmapped=d["n_unmapped"], n_images=d["n_images"],
+        images=[PageImage(**x) for x in d.get("images", [])])
 
 
 class PageCache:

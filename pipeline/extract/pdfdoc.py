@@ -206,5 +206,5 @@ def assemble(pages: list[PageResult]) -> tuple[list[Line], list[Region], list[Pa
                 indent=round((ln.x0 - lm) / ln.font_size, 2), segment=ln.segment, gap_before=gap,
                 x0=round(ln.x0, 2), x1=round(ln.x1, 2), top=round(ln.top, 2), bottom=round(ln.bottom, 2),
                 font_size=ln.font_size, font_name=ln.font_name, bold=ln.bold, line_height=pitch,
-                region=rid, furniture=fur))
+                region=rid, furniture=fur, ocr=ln.ocr, ocr_confidence=ln.ocr_confidence))
     return lines, regions, infos

@@ -60,6 +60,8 @@ class RawLine:
     cell: int | None = None        # index into the region's cells (ruled tables)
     n_chars: int = 0
     n_dupes: int = 0
+    ocr: bool = False              # read by OCR (see :mod:`.ocr`)
+    ocr_confidence: float | None = None
 
 
 def font_family(name: str) -> str:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ..model import Cell, Region
+from ..model import Cell, PageImage, Region
 from .pdflines import RawLine, build_line, chars_to_lines, cluster_rows, is_unmapped, split_at_gaps
 from .pdfregions import THIN, RegionDraft, aligned_tables, edge, find_regions
 
@@ -46,6 +46,7 @@ class PageResult:
     n_chars: int = 0
     n_unmapped: int = 0
     n_images: int = 0
+    images: list[PageImage] = field(default_factory=list)   # every image, and what became of it
 
 
 # -- reading frame -----------------------------------------------------------
@@ -289,4 +290,36 @@ def extract_page(page, page_no: int) -> PageResult:
     rotation = (int(getattr(page, "rotation", 0) or 0) + frame.rot) % 360
     return PageResult(page=page_no, width=frame.width, height=frame.height, rotation=rotation,
                       lines=ordered, regions=regions, floats=images,
-                      n_chars=len(raw_chars), n_unmapped=n_unmapped, n_images=len(images))
+                      n_chars=len(raw_chars), n_unmapped=n_unmapped, n_images=len(images),
+                      images=page_images(objs.get("image", []), frame, page_no, chars))
+
+
+def page_images(objs: list[dict], frame: Frame, page_no: int, chars: list[dict]) -> list[PageImage]:
+    """Every image object of the page as a :class:`PageImage` (box in the
+    reading frame; ``kind`` ``scan`` when it covers most of the page).  What
+    becomes of it is decided by :mod:`.ocr` (status ``not_read`` until then;
+    ``text_layer`` when the page's own characters already cover it, as in a
+    scan that was OCR'd before, with its text laid invisibly over the picture)."""
+    out = []
+    area = max(frame.width * frame.height, 1.0)
+    for k, im in enumerate(objs, start=1):
+        x0, top, x1, bottom = frame.box(im["x0"], im["top"], im["x1"], im["bottom"])
+        x0, top = max(x0, 0.0), max(top, 0.0)
+        x1, bottom = min(x1, frame.width), min(bottom, frame.height)
+        if x1 <= x0 or bottom <= top:
+            continue            # drawn off the page
+        kind = "scan" if (x1 - x0) * (bottom - top) >= 0.5 * area else "picture"
+        inside = sum(1 for c in chars if x0 <= (c["x0"] + c["x1"]) / 2 <= x1
+                     and top <= (c["top"] + c["bottom"]) / 2 <= bottom and not c["text"].isspace())
+        status = "text_layer" if inside >= TEXT_LAYER_CHARS else "not_read"
+        out.append(PageImage(page=page_no, image_no=k, x0=round(x0, 2), top=round(top, 2), x1=round(x1, 2),
+                             bottom=round(bottom, 2), kind=kind, status=status,
+                             reason=f"{inside} characters of the text layer lie on it" if inside >= TEXT_LAYER_CHARS
+                             else None))
+    return out
+
+
+#: An image with at least this many text-layer characters on it is already
+#: read (a scan OCR'd before, with invisible text over the picture; a
+#: background picture under body text).
+TEXT_LAYER_CHARS = 20
