@@ -34,6 +34,8 @@ from .paragraphs import join_texts
 #: How far into the document the front matter may reach (lines that are
 #: not page furniture): a title block and a notice are short.
 _FRONT_LINES = 60
+#: How many pages with text the title may be looked for on (a notice, a cover).
+_TITLE_PAGES = 3
 #: How far from the end the colophon may start.
 _BACK_LINES = 12
 
@@ -179,23 +181,19 @@ class FrontMatter:
         self._adoption(head[len(title):])
 
     def _pdf_title(self, head: list[Line]) -> bool:
-        """A PDF title set large on the first page with text (a cover page:
-        its other lines are cover notes); False if there is none."""
-        size = self.layout.body_size or 99
-        page = head[0].page
-        first_page = [x for x in head if x.page == page]
-        big = [x for x in first_page if self.layout.info[x.order].emphasis and (x.font_size or 0) > 1.3 * size]
-        if not big:
-            return False
-        k = first_page.index(big[0])
-        if any(not _cover_line(x, self.layout) for x in first_page[:k]):
-            return False
-        title = []
-        for x in first_page[k:]:
-            if x in big and (not title or abs((x.font_size or 0) - (title[0].font_size or 0)) < 0.6):
-                title.append(x)
-            else:
+        """A PDF title set large on one of the first pages with text (a cover
+        page: its other lines are cover notes); False if there is none.  The
+        large lines must read as a plan's title: a notice's red header
+        (``…办公室文件``) set large on a page before the cover is not it."""
+        pages = sorted({x.page for x in head})[:_TITLE_PAGES]
+        for page in pages:
+            first_page = [x for x in head if x.page == page]
+            title = self._large_lines(first_page)
+            if title and cjk.PLAN_TITLE.search(cjk.strip_all_space(join_texts([x.text for x in title]))):
                 break
+        else:
+            return False
+        k = first_page.index(title[0])
         self._set_title(title)
         before = first_page[:k]
         after = first_page[k + len(title):]
@@ -208,6 +206,24 @@ class FrontMatter:
         else:
             self._adoption(after)
         return True
+
+    def _large_lines(self, page_lines: list[Line]) -> list[Line]:
+        """The first run of lines set large on a page (the body size × 1.3),
+        with only cover lines before it."""
+        size = self.layout.body_size or 99
+        big = [x for x in page_lines if self.layout.info[x.order].emphasis and (x.font_size or 0) > 1.3 * size]
+        if not big:
+            return []
+        k = page_lines.index(big[0])
+        if any(not _cover_line(x, self.layout) for x in page_lines[:k]):
+            return []
+        title: list[Line] = []
+        for x in page_lines[k:]:
+            if x in big and (not title or abs((x.font_size or 0) - (title[0].font_size or 0)) < 0.6):
+                title.append(x)
+            else:
+                break
+        return title
 
     def _adoption(self, rest: list[Line]) -> None:
         """An adoption note right under the title (``（…会议通过）``), possibly
