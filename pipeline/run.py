@@ -3,7 +3,6 @@ stages are thin shells over these)."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,9 +15,12 @@ from .structure import structure
 
 
 def plan_id_from_path(path: str | Path) -> str:
-    """Default plan id: the file name without extension, made path-safe."""
-    stem = Path(path).stem
-    return re.sub(r"[^\w.\-]+", "-", stem, flags=re.UNICODE).strip("-") or "plan"
+    """Default plan id (:func:`pipeline.outdir.default_plan_id`): the file
+    name without ``.txt``, other extensions kept after a dash (``x.pdf`` →
+    ``x-pdf``), made a safe path component."""
+    from .outdir import default_plan_id
+
+    return default_plan_id(path)
 
 
 def stage(name: str, path: str | Path, fn, *args, **kwargs):
@@ -60,11 +62,13 @@ class ParseResult:
 
 def parse(path: str | Path, plan_id: str | None = None, *, jobs: int | None = None,
           cache_dir: str | Path | None = None, progress=None, engine: str = "pdfium",
-          on_pages=None) -> ParseResult:
+          on_pages=None, **limits) -> ParseResult:
     """extract → structure → tables → terms → emit rows, all in memory.
 
     ``progress(stage_name)`` is called as each stage starts, ``on_pages(n,
-    total=None)`` as PDF pages are done (both optional, for progress bars)."""
+    total=None)`` as PDF pages are done (both optional, for progress bars);
+    ``limits``: ``max_bytes``, ``read_timeout``, ``page_timeout`` for
+    :func:`pipeline.extract.extract`."""
     plan_id = plan_id or plan_id_from_path(path)
     tick = progress or (lambda name: None)
     tick("extract")
@@ -72,7 +76,7 @@ def parse(path: str | Path, plan_id: str | None = None, *, jobs: int | None = No
     from .terms.tokenizer import preload
 
     ex = stage("extract", path, extract, path, jobs=jobs, cache_dir=cache_dir, engine=engine, while_waiting=preload,
-               on_pages=on_pages)
+               on_pages=on_pages, **{k: v for k, v in limits.items() if v is not None})
     tick("structure")
     st = stage("structure", path, structure, ex)
     tick("tables")
@@ -86,11 +90,12 @@ def parse(path: str | Path, plan_id: str | None = None, *, jobs: int | None = No
 def finish(plan_id: str, ex: Extracted, st: Structured, ts: TableSet,
            terms: dict[str, list[dict]]) -> ParseResult:
     """Build the output rows and run the conservation check."""
-    findings = conservation.check_blocks(ex, st)
+    findings = conservation.check_extraction(ex) + conservation.check_blocks(ex, st)
     outputs = build_outputs(plan_id, st, ts, terms, findings)
     # the output-level check is a safety net: report it only when the
     # block-level check (which names the page and text) found nothing
-    out_findings = [] if findings else conservation.check_outputs(ex, outputs.rows)
+    lost = any(f.check == "conservation" for f in findings)
+    out_findings = [] if lost else conservation.check_outputs(ex, outputs.rows)
     if out_findings:
         outputs = build_outputs(plan_id, st, ts, terms, findings + out_findings)
     return ParseResult(plan_id, ex, st, ts, outputs, findings + out_findings)
