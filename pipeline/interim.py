@@ -72,7 +72,8 @@ def save_extracted(ex: Extracted, d: Path) -> None:
     write_parquet(d / "lines.parquet", records_to_table(ex.lines, Line))
     write_parquet(d / "regions.parquet", records_to_table(ex.regions, Region))
     write_json(d / "source.json", {"source": asdict(ex.source), "pages": [asdict(p) for p in ex.pages],
-                                   "bookmarks": [asdict(b) for b in ex.bookmarks]})
+                                   "bookmarks": [asdict(b) for b in ex.bookmarks],
+                                   "findings": [asdict(f) for f in ex.findings]})
 
 
 def load_extracted(d: Path) -> Extracted:
@@ -81,7 +82,8 @@ def load_extracted(d: Path) -> Extracted:
     regions = table_to_records(pq.read_table(d / "regions.parquet"), Region, {"cells": Cell})
     return Extracted(source=Source(**meta["source"]), lines=lines, regions=regions,
                      pages=[PageInfo(**p) for p in meta["pages"]],
-                     bookmarks=[Bookmark(**b) for b in meta["bookmarks"]])
+                     bookmarks=[Bookmark(**b) for b in meta["bookmarks"]],
+                     findings=[Finding(**f) for f in meta.get("findings", [])])
 
 
 def save_structured(st: Structured, d: Path) -> None:

@@ -121,6 +121,7 @@ class Extracted:
     regions: list[Region] = field(default_factory=list)
     pages: list[PageInfo] = field(default_factory=list)
     bookmarks: list[Bookmark] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)   # extraction problems (pages skipped, text removed …)
 
 
 # --------------------------------------------------------------------------

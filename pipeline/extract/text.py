@@ -24,7 +24,7 @@ import regex as re
 
 from .. import cjk
 from ..errors import EmptyInput, UndecodableText
-from ..model import Extracted, Line, Source
+from ..model import Extracted, Finding, Line, Source
 
 # A decoded text is plausible if nearly all of its characters are of these kinds.
 _PLAUSIBLE = re.compile(r"[\p{Han}\p{P}\p{S}\p{N}\p{Latin}\p{Greek}\p{Cyrillic}\s\u3000-\u303F\uFF00-\uFFEF\u2460-\u24FF\u2E80-\u2FDF]")
@@ -182,14 +182,31 @@ def text_to_lines(text: str) -> list[Line]:
     return lines
 
 
-def extract_text(path: str | Path) -> Extracted:
-    """Read a plain-text plan and return its Lines."""
-    p = Path(path)
-    data = p.read_bytes()
-    text, enc = decode_bytes(data, str(p))
+def extract_text(source: str | Path | bytes, *, name: str | None = None, path: str | None = None) -> Extracted:
+    """Read a plain-text plan and return its Lines.
+
+    ``source``: a file path, or the input's bytes (read once by
+    :func:`pipeline.extract.read_input`) with ``name``/``path`` naming it.
+    Control characters (other than tab, line and page breaks) are removed
+    and counted in a finding (:func:`pipeline.cjk.remove_controls`)."""
+    if isinstance(source, bytes):
+        data = source
+        path = path or name or "-"
+        name = name or Path(path).name
+    else:
+        p = Path(source)
+        data = p.read_bytes()
+        path, name = path or str(p), name or p.name
+    text, enc = decode_bytes(data, path)
+    text, n_controls = cjk.remove_controls(text)
     lines = text_to_lines(text)
     if not lines:
-        raise EmptyInput("the file contains no text", str(p))
-    src = Source(path=str(p), name=p.name, sha256=hashlib.sha256(data).hexdigest(),
+        raise EmptyInput("the file contains no text", path)
+    src = Source(path=path, name=name, sha256=hashlib.sha256(data).hexdigest(),
                  kind="text", encoding=enc, n_pages=max(x.page for x in lines))
-    return Extracted(source=src, lines=lines)
+    findings = []
+    if n_controls:
+        findings.append(Finding("extraction", "warning", None, "input",
+                                f"{n_controls:,} control character{'s' if n_controls > 1 else ''} removed "
+                                "(not text: terminal escapes, NUL, …)"))
+    return Extracted(source=src, lines=lines, findings=findings)
