@@ -27,6 +27,8 @@ import math
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 
+from .pdfcheck import MAX_PAGE_CHARS, MAX_PAGE_SEGMENTS, PageSkipped
+
 _TEXT, _PATH, _IMAGE, _FORM = (raw.FPDF_PAGEOBJ_TEXT, raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_IMAGE,
                                raw.FPDF_PAGEOBJ_FORM)
 _MOVETO, _LINETO, _BEZIERTO = raw.FPDF_SEGMENT_MOVETO, raw.FPDF_SEGMENT_LINETO, raw.FPDF_SEGMENT_BEZIERTO
@@ -72,6 +74,14 @@ class PdfiumPage:
         self.width, self.height = (h, w) if self.rotation in (90, 270) else (w, h)
         self._ctm = _display_ctm(self.rotation, mb)
         self._objects: dict[str, list[dict]] | None = None
+        # budgets and unreadable text (issue 13), set when objects are read
+        self.n_textobjs = 0
+        self.n_dropped = 0                 # text objects in a non-embedded font the text page dropped
+        self.dropped_fonts: set[str] = set()
+        self.segments_dropped = 0
+        self._segments = 0
+        self._embedded: dict[int, tuple[bool, str]] = {}
+        self._nonembedded: dict[int, str] = {}
 
     # -- coordinates ---------------------------------------------------------
     def _pt(self, x: float, y: float, m: tuple[float, ...] | None = None) -> tuple[float, float]:
@@ -98,7 +108,9 @@ class PdfiumPage:
             n = raw.FPDFPage_CountObjects(self._page.raw)
             for i in range(n):
                 self._walk(raw.FPDFPage_GetObject(self._page.raw, i), (1, 0, 0, 1, 0, 0), objs, 0)
-            objs["char"] = self._restore_fake_bold(chars, objs.pop("_text"))
+            texts = objs.pop("_text")
+            self.n_textobjs = len(texts)
+            objs["char"] = self._restore_fake_bold(chars, texts)
             for c in objs["char"]:
                 c.pop("_obj", None)
             self._objects = objs
@@ -128,6 +140,12 @@ class PdfiumPage:
                                      bottom=c["bottom"] + dy - oy, doctop=c["top"] + dy - oy)
                             extra.append(d)
                     break
+            else:
+                if addr in self._nonembedded and x1 - x0 > 0.1:
+                    # a glyph run in a font that is not embedded and that PDFium
+                    # could not map (no installed CJK font): its text is missing
+                    self.n_dropped += 1
+                    self.dropped_fonts.add(self._nonembedded[addr])
         return chars + extra
 
     def _chars(self) -> list[dict]:
@@ -135,6 +153,8 @@ class PdfiumPage:
         out: list[dict] = []
         try:
             n = raw.FPDFText_CountChars(tp)
+            if n > MAX_PAGE_CHARS:
+                raise PageSkipped(f"{n:,} characters (limit {MAX_PAGE_CHARS:,})")
             rect = raw.FS_RECTF()
             mat = raw.FS_MATRIX()
             ox, oy = ctypes.c_double(), ctypes.c_double()
@@ -215,6 +235,16 @@ class PdfiumPage:
             l_, b_, r_, t_ = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
             if raw.FPDFPageObj_GetBounds(obj, l_, b_, r_, t_):
                 objs["_text"].append((key_of(obj), (l_.value, b_.value, r_.value, t_.value)))
+                font = raw.FPDFTextObj_GetFont(obj)
+                fk = key_of(font) if font else 0
+                if fk not in self._embedded:
+                    emb = bool(font) and raw.FPDFFont_GetIsEmbedded(font) == 1
+                    buf = ctypes.create_string_buffer(128)
+                    k = raw.FPDFFont_GetBaseFontName(font, buf, len(buf)) if font else 0
+                    self._embedded[fk] = (emb, buf.value.decode("utf-8", "replace") if k else "?")
+                emb, fname = self._embedded[fk]
+                if not emb:
+                    self._nonembedded[key_of(obj)] = fname
         elif kind == _PATH:
             self._path(obj, outer, objs)
         elif kind == _IMAGE:
@@ -231,11 +261,16 @@ class PdfiumPage:
                 self._walk(raw.FPDFFormObj_GetObject(obj, i), m, objs, depth + 1)
 
     def _path(self, obj, outer: tuple[float, ...], objs: dict[str, list[dict]]) -> None:
+        nseg = raw.FPDFPath_CountSegments(obj)
+        if self._segments + nseg > MAX_PAGE_SEGMENTS:
+            self.segments_dropped += nseg          # a drawing bomb: its paths are not read
+            return
         fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
         raw.FPDFPath_GetDrawMode(obj, fill_mode, stroke)
         fill, stroke = fill_mode.value != 0, bool(stroke.value)
         if not (fill or stroke):
             return
+        self._segments += nseg
         fm = raw.FS_MATRIX()
         raw.FPDFPageObj_GetMatrix(obj, fm)
         m = _mul((fm.a, fm.b, fm.c, fm.d, fm.e, fm.f), outer)
@@ -250,7 +285,7 @@ class PdfiumPage:
         cur: list[tuple[float, float]] = []
         closed = False
         x, y = ctypes.c_float(), ctypes.c_float()
-        for i in range(raw.FPDFPath_CountSegments(obj)):
+        for i in range(nseg):
             seg = raw.FPDFPath_GetPathSegment(obj, i)
             raw.FPDFPathSegment_GetPoint(seg, x, y)
             p = self._pt(x.value, y.value, m)

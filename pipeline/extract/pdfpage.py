@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from .. import cjk
 from ..model import Cell, Region
 from .pdflines import RawLine, chars_to_lines, cluster_rows, is_unmapped
 from .pdfregions import THIN, RegionDraft, edge, find_regions
@@ -38,6 +39,13 @@ class PageResult:
     n_chars: int = 0
     n_unmapped: int = 0
     n_images: int = 0
+    # issue 13: what extraction could not read (filled by .pdf)
+    skipped: str | None = None        # why the page was not parsed (budget, timeout, crash)
+    issues: list[list[str]] = field(default_factory=list)   # [severity, message]
+    n_glyphs: int = 0                 # non-space mapped characters the PDF library reported
+    n_controls: int = 0               # control characters removed
+    n_dropped: int = 0                # text objects the text layer dropped (no Unicode mapping)
+    n_textobjs: int = 0               # text objects on the page
 
 
 # -- reading frame -----------------------------------------------------------
@@ -181,6 +189,17 @@ def extract_page(page, page_no: int) -> PageResult:
     """Extract one pdfplumber page (its objects are parsed once, here)."""
     objs = page.objects
     raw_chars = [c for c in objs.get("char", []) if c.get("text") is not None]
+    # control characters are not text (a terminal escape in a document must
+    # not reach the outputs): removed here, counted in a finding
+    n_controls = 0
+    if any(cjk.CONTROL_CHARS.search(c["text"]) for c in raw_chars):
+        kept = []
+        for c in raw_chars:
+            t, k = cjk.remove_controls(c["text"])
+            n_controls += k
+            if t:
+                kept.append(c if not k else {**c, "text": t})
+        raw_chars = kept
     frame = reading_frame(raw_chars, float(page.width), float(page.height))
     n_unmapped = sum(1 for c in raw_chars if is_unmapped(c["text"]))
     chars = [frame.char(c) for c in raw_chars if not is_unmapped(c["text"])]
@@ -220,4 +239,6 @@ def extract_page(page, page_no: int) -> PageResult:
     rotation = (int(getattr(page, "rotation", 0) or 0) + frame.rot) % 360
     return PageResult(page=page_no, width=frame.width, height=frame.height, rotation=rotation,
                       lines=ordered, regions=regions, floats=images,
-                      n_chars=len(raw_chars), n_unmapped=n_unmapped, n_images=len(images))
+                      n_chars=len(raw_chars), n_unmapped=n_unmapped, n_images=len(images),
+                      n_glyphs=sum(1 for c in chars if not c["text"].isspace() and c["text"] != ""),
+                      n_controls=n_controls)
