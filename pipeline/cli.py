@@ -13,8 +13,9 @@
     python -m pipeline tables --interim DIR
     python -m pipeline emit --interim DIR --out DIR --plan-id ID [--strict]
 
-Exit codes: 0 success; input errors 2-9 (see :mod:`pipeline.errors` and the
-README); 10 ``--strict`` conservation failure; 70 internal error.  Errors
+Exit codes: 0 success; input errors 2-9, 12, 13, output problems 2 and 11
+(see :mod:`pipeline.errors` and the README); 10 ``--strict`` failure; 70
+internal error; 130 interrupted.  Errors
 are one line on stderr, never a traceback (``--debug`` shows it).
 """
 
@@ -39,6 +40,43 @@ def _add_common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
 
 
+def _size(text: str) -> int:
+    """``--max-bytes`` value: bytes, or with a K/M/G suffix (binary)."""
+    t = text.strip().upper().removesuffix("B").removesuffix("I")
+    mult = {"K": 2**10, "M": 2**20, "G": 2**30}.get(t[-1:], 1)
+    try:
+        n = int(float(t[:-1] if mult > 1 else t) * mult)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a size: {text!r} (e.g. 300M)") from None
+    if n <= 0:
+        raise argparse.ArgumentTypeError("must be positive")
+    return n
+
+
+def _seconds(text: str) -> float:
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if v < 0 or v != v:
+        raise argparse.ArgumentTypeError("must be 0 (no limit) or more")
+    return v
+
+
+def _add_safety(p: argparse.ArgumentParser) -> None:
+    """Input limits (issue 13): size, pipe silence, time per PDF page."""
+    p.add_argument("--max-bytes", type=_size, default=None, metavar="SIZE",
+                   help="largest input accepted, e.g. 300M (default 512M for PDF, 16M for text)")
+    p.add_argument("--read-timeout", type=_seconds, default=60.0, metavar="SECONDS",
+                   help="give up on a pipe or FIFO that sends nothing for this long (default 60)")
+    p.add_argument("--page-timeout", type=_seconds, default=None, metavar="SECONDS",
+                   help="skip (with a finding) a PDF page that takes longer (default 120; 0: no limit)")
+
+
+def _limits(args) -> dict:
+    return {"max_bytes": args.max_bytes, "read_timeout": args.read_timeout, "page_timeout": args.page_timeout}
+
+
 def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="python -m pipeline",
                                  description="Chinese development plans (规划纲要) → structured data")
@@ -53,6 +91,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--engine", choices=("pdfium", "pdfplumber"), default="pdfium",
                    help="PDF content parser (default pdfium: same page logic, several times faster)")
     p.add_argument("--strict", action="store_true", help="fail (exit 10) if any input text is lost")
+    _add_safety(p)
+    p.add_argument("--force", action="store_true",
+                   help="replace OUT/<plan_id>/ even if it holds the output of another source")
     _add_common(p)
 
     p = sub.add_parser("extract", help="DVC stage: input → interim lines")
@@ -60,6 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--interim", required=True)
     p.add_argument("--jobs", type=int, default=None)
     p.add_argument("--engine", choices=("pdfium", "pdfplumber"), default="pdfium")
+    _add_safety(p)
     _add_common(p)
     for name in ("structure", "tables"):
         p = sub.add_parser(name, help=f"DVC stage: {name}")
@@ -70,6 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="output")
     p.add_argument("--plan-id", required=True)
     p.add_argument("--strict", action="store_true")
+    p.add_argument("--force", action="store_true", help="replace an output of another source")
     _add_common(p)
 
     p = sub.add_parser("diff", help="compare two parsed plans (output dirs or input files)")
@@ -156,23 +199,35 @@ def _use_cache(interim: str | None) -> None:
         os.environ["PLAN_PIPELINE_CACHE"] = str(Path(interim).resolve().parent / ".cache")
 
 
+def _strict(path: str, findings) -> None:
+    from .conservation import strict_failures
+    from .errors import printable
+
+    bad = strict_failures(findings)
+    if bad:
+        what = "conservation check failed" if bad[0].check == "conservation" else "text could not be read"
+        more = f" (and {len(bad) - 1} more)" if len(bad) > 1 else ""
+        raise StrictModeFailure(f"{printable(path)}: {what}: {bad[0].message}{more}")
+
+
 def cmd_parse(args) -> int:
+    from . import outdir
     from .emit import write_outputs
     from .run import parse, plan_id_from_path
 
     _use_cache(args.interim)
-    plan_id = args.plan_id or plan_id_from_path(args.input)
+    plan_id = args.plan_id if args.plan_id is not None else plan_id_from_path(args.input)
+    target = outdir.plan_target(args.out, plan_id)     # a bad id or --out fails before the parse
     tick = _progress(args)
     cache = Path(args.interim) / "pages" if args.interim else None
     try:
         res = parse(args.input, plan_id, jobs=args.jobs or None, cache_dir=cache, progress=tick.stage,
-                    engine=args.engine, on_pages=tick.pages)
+                    engine=args.engine, on_pages=tick.pages, **_limits(args))
     finally:
         tick.close()
-    lost = [f for f in res.findings if f.check == "conservation"]
-    if args.strict and lost:
-        raise StrictModeFailure(f"{args.input}: conservation check failed: {lost[0].message}")
-    out = write_outputs(Path(args.out) / plan_id, res.outputs, res.extracted.source.sha256)
+    if args.strict:
+        _strict(args.input, res.findings)
+    out = write_outputs(target, res.outputs, res.extracted.source.sha256, force=args.force)
     if args.interim:
         from . import interim
         d = Path(args.interim)
@@ -194,7 +249,7 @@ def cmd_extract(args) -> int:
     tick = _progress(args)
     try:
         ex = stage("extract", args.input, extract, args.input, jobs=args.jobs or None, cache_dir=d / "pages",
-                   engine=args.engine, on_pages=tick.pages)
+                   engine=args.engine, on_pages=tick.pages, **{k: v for k, v in _limits(args).items() if v is not None})
     finally:
         tick.close()
     interim.save_extracted(ex, d)
@@ -236,11 +291,13 @@ def cmd_emit(args) -> int:
     st = interim.load_structured(d)
     ts = interim.load_tableset(d)
     terms = stage("terms", ex.source.path, run_terms, st, ts)
+    from . import outdir
+
+    target = outdir.plan_target(args.out, args.plan_id)
     res = finish(args.plan_id, ex, st, ts, terms)
-    lost = [f for f in res.findings if f.check == "conservation"]
-    if args.strict and lost:
-        raise StrictModeFailure(f"{ex.source.path}: conservation check failed: {lost[0].message}")
-    write_outputs(Path(args.out) / args.plan_id, res.outputs, ex.source.sha256)
+    if args.strict:
+        _strict(ex.source.path, res.findings)
+    write_outputs(target, res.outputs, ex.source.sha256, force=args.force)
     _summarise(ts.findings + res.findings, args)
     return 0
 
@@ -270,8 +327,21 @@ COMMANDS = {"parse": cmd_parse, "extract": cmd_extract, "structure": cmd_structu
             "emit": cmd_emit, "diff": cmd_diff, "terms": cmd_terms, "grep": cmd_grep}
 
 
-def _on_sigterm(signum, frame):  # pragma: no cover - exercised by a subprocess test
+_INTERRUPTED: list[int] = []
+
+
+def _on_signal(signum, frame):  # pragma: no cover - exercised by a subprocess test
+    """SIGTERM/SIGINT: unwind (the page pool and staging are cleaned up on the
+    way), exit 130 with one line; a second signal exits at once."""
+    if _INTERRUPTED:
+        os._exit(130)
+    _INTERRUPTED.append(signum)
     raise KeyboardInterrupt
+
+
+# OS errors that are the environment's, not a bug (exit 11 with the path)
+_ENV_ERRNOS = {"EACCES", "EPERM", "EROFS", "ENOSPC", "EDQUOT", "ENAMETOOLONG", "ENOTDIR", "EISDIR", "EEXIST",
+               "ELOOP", "EMFILE", "ENFILE"}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -279,7 +349,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.ERROR if args.quiet else logging.WARNING,
                         format="%(levelname)s: %(message)s")
-    signal.signal(signal.SIGTERM, _on_sigterm)
+    signal.signal(signal.SIGTERM, _on_signal)
+    signal.signal(signal.SIGINT, _on_signal)
     try:
         return COMMANDS[args.cmd](args)
     except PipelineError as exc:
@@ -291,17 +362,36 @@ def main(argv: list[str] | None = None) -> int:
         print(msg, file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
-        print("error: interrupted", file=sys.stderr)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        name = {signal.SIGTERM: "SIGTERM", signal.SIGINT: "SIGINT"}.get(_INTERRUPTED[0] if _INTERRUPTED else 0,
+                                                                         "SIGINT")
+        print(f"error: interrupted ({name})", file=sys.stderr)
         return 130
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except OSError as exc:
+        import errno
+
+        if args.debug or errno.errorcode.get(exc.errno or 0) not in _ENV_ERRNOS:
+            if args.debug:
+                raise
+            err = StageError(args.cmd, getattr(args, "input", "?"), exc)
+            print(err.line(), file=sys.stderr)
+            return err.exit_code
+        from .errors import OutputError
+
+        print(OutputError(exc.strerror or str(exc), exc.filename or getattr(args, "out", None)).line(),
+              file=sys.stderr)
+        return OutputError.exit_code
     except MemoryError:
         print(f"error: out of memory while running '{args.cmd}'", file=sys.stderr)
         return 71
     except Exception as exc:  # noqa: BLE001 - last resort: one line, no traceback
         if args.debug:
             raise
-        err = StageError(args.cmd, getattr(args, "input", "?"), exc)
-        print(f"error: {err}", file=sys.stderr)
+        err = StageError(args.cmd, getattr(args, "input", None) or getattr(args, "output_dir", None)
+                         or getattr(args, "a", None) or "?", exc)
+        print(err.line(), file=sys.stderr)
         return err.exit_code

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from ..errors import InputError
+from ..errors import DamagedOutput, InputError
 
 #: Contract files the diff reads (a missing optional file reads as empty).
 REQUIRED = ("sections.parquet", "paragraphs.parquet")
@@ -39,7 +39,11 @@ class PlanData:
 def _rows(path: Path) -> list[dict]:
     if not path.exists():
         return []
-    t = pq.read_table(path)
+    try:
+        t = pq.read_table(path)
+    except (OSError, ValueError) as exc:        # truncated or not Parquet
+        raise DamagedOutput(f"{path.name} cannot be read ({type(exc).__name__}: {str(exc)[:120]})",
+                            str(path.parent)) from None
     return t.drop_columns([c for c in ("plan_id",) if c in t.column_names]).to_pylist()
 
 
@@ -54,14 +58,21 @@ def load_plan(out_dir: str | Path) -> PlanData:
     d = Path(out_dir)
     if not is_output_dir(d):
         raise InputError(f"not a parsed plan directory (no {REQUIRED[0]})", str(d))
-    meta = pq.read_metadata(d / "sections.parquet").metadata or {}
+    try:
+        meta = pq.read_metadata(d / "sections.parquet").metadata or {}
+    except (OSError, ValueError) as exc:
+        raise DamagedOutput(f"sections.parquet cannot be read ({type(exc).__name__}: {str(exc)[:120]})",
+                            str(d)) from None
     plan_id = meta.get(b"plan_id", d.name.encode()).decode()
     sha = meta.get(b"source_sha256", b"").decode() or None
     title = None
     doc = d / "document.json"
     if doc.exists():
-        with open(doc, encoding="utf-8") as fh:
-            title = json.load(fh).get("title")
+        try:
+            with open(doc, encoding="utf-8") as fh:
+                title = json.load(fh).get("title")
+        except (OSError, ValueError, AttributeError) as exc:
+            raise DamagedOutput(f"document.json cannot be read ({type(exc).__name__})", str(d)) from None
     rows = {n: _rows(d / n) for n in REQUIRED + OPTIONAL}
     tables = rows["tables.parquet"]
     # one row per table is enough (table kind and title); drop the cells

@@ -402,10 +402,11 @@ def _extract_chunk(src: str, page_numbers, engine: str = "pdfium", on_page=None)
                     r.n_dropped, r.n_textobjs = page.n_dropped, page.n_textobjs
                     if page.n_dropped:
                         fonts = ", ".join(sorted(page.dropped_fonts)[:3]) or "?"
-                        r.issues.append(["error", f"{page.n_dropped:,} text object"
-                                         f"{'s' if page.n_dropped > 1 else ''} in fonts that are not embedded "
-                                         f"({fonts}) have no Unicode mapping, their text is missing — install a "
-                                         "CJK font (fonts-wqy-microhei, fonts-noto-cjk) and parse again"])
+                        many = page.n_dropped > 1
+                        r.issues.append(["error", f"{page.n_dropped:,} text object{'s' if many else ''} in a font "
+                                         f"that is not embedded ({fonts}) {'have' if many else 'has'} no Unicode "
+                                         "mapping, the text is missing — install a CJK font (fonts-wqy-microhei, "
+                                         "fonts-noto-cjk) and parse again"])
                     if page.segments_dropped:
                         r.issues.append(["warning", f"{page.segments_dropped:,} drawing segments beyond the limit "
                                          f"of {MAX_PAGE_SEGMENTS:,} ignored (boxes and table rules there may "

@@ -141,7 +141,7 @@ class PdfiumPage:
                             extra.append(d)
                     break
             else:
-                if addr in self._nonembedded and x1 - x0 > 0.1:
+                if addr in self._nonembedded:
                     # a glyph run in a font that is not embedded and that PDFium
                     # could not map (no installed CJK font): its text is missing
                     self.n_dropped += 1

@@ -1,7 +1,10 @@
 """Term queries over a parsed plan's outputs (``python -m pipeline terms|grep``).
 
 Both read only the contract files of ``output/<plan_id>/`` (sections,
-paragraphs, 专栏 entries, keywords), never the interim files.
+paragraphs, 专栏 entries, keywords), never the interim files.  Everything
+they print that comes from a document passes :func:`pipeline.cjk.terminal_safe`:
+a document cannot send escape sequences to the terminal.  An unreadable
+(truncated) contract file is a :class:`~pipeline.errors.DamagedOutput`.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from typing import TextIO
 import pandas as pd
 
 from .. import cjk
-from ..errors import InputError
+from ..errors import DamagedOutput, InputError
 from .harvest import combine_terms
 from .tokenizer import Tokenizer, make_tokenizer
 
@@ -25,7 +28,11 @@ def _read(output_dir: str | Path, name: str, columns: list[str] | None = None) -
     path = Path(output_dir) / name
     if not path.is_file():
         raise InputError(f"not a parsed plan directory (no {name})", str(output_dir))
-    df = pd.read_parquet(path, columns=columns)
+    try:
+        df = pd.read_parquet(path, columns=columns)
+    except (OSError, ValueError, KeyError) as exc:      # pyarrow: truncated, not Parquet, columns missing
+        raise DamagedOutput(f"{name} cannot be read ({type(exc).__name__}: {str(exc)[:120]})",
+                            str(output_dir)) from None
     for c in df.columns:          # dictionary-encoded columns → plain strings
         if isinstance(df[c].dtype, pd.CategoricalDtype):
             df[c] = df[c].astype(object)
@@ -63,17 +70,19 @@ def print_terms(output_dir: str | Path, top: int = 8, file: TextIO | None = None
     file = file or sys.stdout
     table = chapter_keywords(output_dir, top)
     head_w = 30
+    safe = cjk.terminal_safe
     print(_pad("chapter", head_w) + "  " + "  ".join(f"#{k}" for k in range(1, top + 1)), file=file)
     for r in table.itertuples(index=False):
-        head = f"{r.label or ''} {r.title or ''}".strip()
-        print(_pad(head, head_w) + "  " + "  ".join(r.keywords), file=file)
+        head = safe(f"{r.label or ''} {r.title or ''}".strip())
+        print(_pad(head, head_w) + "  " + "  ".join(safe(k) for k in r.keywords), file=file)
 
 
 def _snippet(text: str, start: int, end: int, mark: bool) -> str:
     a, b = max(0, start - CONTEXT), min(len(text), end + CONTEXT)
-    hit = text[start:end]
+    safe = cjk.terminal_safe
+    hit = safe(text[start:end])
     hit = f"\x1b[1;31m{hit}\x1b[0m" if mark else f"[{hit}]"
-    return ("…" if a else "") + text[a:start] + hit + text[end:b] + ("…" if b < len(text) else "")
+    return ("…" if a else "") + safe(text[a:start]) + hit + safe(text[end:b]) + ("…" if b < len(text) else "")
 
 
 def grep(output_dir: str | Path, term: str, file: TextIO | None = None) -> int:
@@ -112,9 +121,10 @@ def grep(output_dir: str | Path, term: str, file: TextIO | None = None) -> int:
         n += 1
         n_occ += k
         i = flat.find(needle)
-        print(f"{ref}\t{where}", file=file)
+        print(f"{cjk.terminal_safe(str(ref))}\t{cjk.terminal_safe(where)}", file=file)
         print(f"    {_snippet(flat, i, i + len(needle), mark)}" + (f"  (×{k})" if k > 1 else ""), file=file)
-    print(f"{n} paragraph{'s' if n != 1 else ''}, {n_occ} occurrence{'s' if n_occ != 1 else ''} of {term}",
+    print(f"{n} paragraph{'s' if n != 1 else ''}, {n_occ} occurrence{'s' if n_occ != 1 else ''} of "
+          f"{cjk.terminal_safe(term)}",
           file=sys.stderr if file is sys.stdout else file)
     return n
 
