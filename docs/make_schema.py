@@ -106,7 +106,7 @@ FILES = {
         "invested_before": "到2020年底累计完成投资", "invested_in_period": "“十四五”期间投资", "page": "page of the row",
     }),
     "validation.parquet": ("one row per finding", {
-        "check": "`row_identity` (total − before ≠ in-period), `sum_*` (parent ≠ sum of children), `missing_attribute`, `missing_unit`, `unparsed_cell`, `conservation` (input text not in any record) …",
+        "check": "`row_identity` (total − before ≠ in-period), `sum_*` (parent ≠ sum of children), `missing_attribute`, `missing_unit`, `unparsed_cell` (also amounts beyond 10^15, integers beyond their column), `conservation` (input text not in any record), `extraction` (what extraction could not read: pages skipped, damaged streams, unmapped glyphs, control characters removed) …",
         "severity": "`error`, `warning` or `info`", "table_id": "table concerned (null for document-level checks)",
         "location": "row or page concerned", "message": "human-readable description",
         "expected": "expected value (as text)", "actual": "printed value (as text)",

@@ -227,6 +227,8 @@ def cmd_parse(args) -> int:
         tick.close()
     if args.strict:
         _strict(args.input, res.findings)
+    if _INTERRUPTED:              # never write after a signal, even if a library swallowed it
+        raise KeyboardInterrupt
     out = write_outputs(target, res.outputs, res.extracted.source.sha256, force=args.force)
     if args.interim:
         from . import interim
@@ -349,10 +351,21 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.ERROR if args.quiet else logging.WARNING,
                         format="%(levelname)s: %(message)s")
-    signal.signal(signal.SIGTERM, _on_signal)
-    signal.signal(signal.SIGINT, _on_signal)
+    old_handlers = {sig: signal.signal(sig, _on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
+    _INTERRUPTED.clear()
     try:
-        return COMMANDS[args.cmd](args)
+        return _run(args)
+    finally:
+        for sig, h in old_handlers.items():
+            signal.signal(sig, h)
+
+
+def _run(args) -> int:
+    try:
+        code = COMMANDS[args.cmd](args)
+        if _INTERRUPTED:          # the signal's KeyboardInterrupt was swallowed by a library
+            raise KeyboardInterrupt
+        return code
     except PipelineError as exc:
         if args.debug:
             raise

@@ -340,11 +340,19 @@ _AT_FDCWD = -100
 _libc = None
 
 
+def _fault(point: str) -> None:
+    """Fault injection for the kill tests: ``PLAN_PIPELINE_CRASH_AT=<point>``
+    kills this process (SIGKILL) at that point of the swap."""
+    if os.environ.get("PLAN_PIPELINE_CRASH_AT") == point:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
 def _exchange(a: Path, b: Path) -> bool:
     """Atomically swap two paths (Linux ``renameat2(RENAME_EXCHANGE)``);
-    False where unsupported (the caller falls back to two renames)."""
+    False where unsupported (the caller falls back to two renames; so does
+    ``PLAN_PIPELINE_NO_EXCHANGE=1``, to test that path)."""
     global _libc
-    if not hasattr(os, "sched_getaffinity"):       # not Linux
+    if not hasattr(os, "sched_getaffinity") or os.environ.get("PLAN_PIPELINE_NO_EXCHANGE"):
         return False
     try:
         if _libc is None:
@@ -514,6 +522,7 @@ class Staged:
             json.dump(marker, fh, ensure_ascii=False, indent=1, sort_keys=True)
             fh.write("\n")
         name = self.target.name
+        _fault("staged")
         with _root_lock(self.root, name, self.lock_timeout):
             recover(self.staging, name)
             check_replaceable(self.target, self.kind, self.sha256, force=self.force)
@@ -521,9 +530,11 @@ class Staged:
                 if os.path.lexists(self.target):
                     if _exchange(self.tmp, self.target):
                         old = self.tmp                   # now holds the previous output
+                        _fault("swapped")
                     else:
                         old = self.staging / f"{name}.old-{os.getpid()}-{secrets.token_hex(4)}"
                         os.rename(self.target, old)
+                        _fault("swapped")                # the window the recovery is for
                         os.rename(self.tmp, self.target)
                     self.tmp = None
                     _rmtree(old)

@@ -517,24 +517,28 @@ def _worker_main(conn, src: str, engine: str, parent: int) -> None:
 
 
 class _Worker:
-    def __init__(self, ctx, src: str, engine: str):
+    def __init__(self, ctx, src: str, engine: str, registry: list):
         parent_end, child_end = ctx.Pipe()
-        # signals held back across the fork: the child ignores them before
-        # unblocking, so a SIGTERM now cannot run the CLI's handler in it
-        old = signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS) if hasattr(signal, "pthread_sigmask") else None
-        try:
-            self.proc = ctx.Process(target=_worker_main, args=(child_end, src, engine, os.getpid()),
-                                    name="plan-pdf-page")
-            self.proc.start()
-        finally:
-            if old is not None:
-                signal.pthread_sigmask(signal.SIG_SETMASK, old)
-        child_end.close()
         self.conn = parent_end
         self.queue: deque[int] = deque()      # pages sent and not finished
         self.page: int | None = None          # the page being parsed
         self.since = 0.0
         self.stopping = False
+        self.proc = ctx.Process(target=_worker_main, args=(child_end, src, engine, os.getpid()),
+                                name="plan-pdf-page")
+        # registered before it starts: a signal from here on still finds it
+        # in the pool, which kills it (an unkilled worker would make
+        # multiprocessing's exit handler wait for it forever)
+        registry.append(self)
+        # signals held back across the fork: the child ignores them before
+        # unblocking, so a SIGTERM now cannot run the CLI's handler in it
+        old = signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS) if hasattr(signal, "pthread_sigmask") else None
+        try:
+            self.proc.start()
+        finally:
+            child_end.close()
+            if old is not None:
+                signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
     def kill(self) -> None:
         try:
@@ -543,7 +547,10 @@ class _Worker:
             pass
 
     def reap(self, timeout: float = 1.0) -> None:
-        self.proc.join(timeout)
+        try:
+            self.proc.join(timeout)
+        except (AssertionError, ValueError):       # never started
+            pass
         try:
             self.conn.close()
         except OSError:
@@ -573,9 +580,7 @@ def _run_pool(src: str, parts: list[list[int]], jobs: int, engine: str, while_wa
     def spawn() -> _Worker:
         if waiter is not None and waiter.is_alive():
             waiter.join()              # never fork while another thread runs
-        w = _Worker(ctx, src, engine)
-        workers.append(w)
-        return w
+        return _Worker(ctx, src, engine, workers)
 
     def assign(w: _Worker) -> None:
         if todo:
