@@ -269,6 +269,12 @@ def test_f3_text_over_the_default_limit_is_refused_before_parsing(tmp_path, caps
     t = time.monotonic()
     assert main(["parse", str(big), "--out", str(tmp_path / "o"), "-q"]) == InputTooLarge.exit_code
     assert "--max-bytes" in _one_line(capsys.readouterr().err) and time.monotonic() - t < 10
+    # a million short lines (23 MB ran past 300 s): refused at once, whatever --max-bytes says
+    short = tmp_path / "short.txt"
+    short.write_text("\n".join(SEED_LINES[k % 400][:6] for k in range(1_000_000)), encoding="utf-8")
+    t = time.monotonic()
+    assert main(["parse", str(short), "--out", str(tmp_path / "o"), "--max-bytes", "100M", "-q"]) == 9
+    assert "1,000,000 lines" in _one_line(capsys.readouterr().err) and time.monotonic() - t < 20
 
 
 # --------------------------------------------------------------------------

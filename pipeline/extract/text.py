@@ -23,7 +23,7 @@ from pathlib import Path
 import regex as re
 
 from .. import cjk
-from ..errors import EmptyInput, UndecodableText
+from ..errors import EmptyInput, InputTooLarge, UndecodableText
 from ..model import Extracted, Finding, Line, Source
 
 # A decoded text is plausible if nearly all of its characters are of these kinds.
@@ -182,6 +182,11 @@ def text_to_lines(text: str) -> list[Line]:
     return lines
 
 
+#: lines a text input may have: the longest plan in the corpus has ~5,000; a
+#: text of a million short lines would take many minutes (issue 13)
+MAX_TEXT_LINES = 250_000
+
+
 def extract_text(source: str | Path | bytes, *, name: str | None = None, path: str | None = None) -> Extracted:
     """Read a plain-text plan and return its Lines.
 
@@ -198,6 +203,10 @@ def extract_text(source: str | Path | bytes, *, name: str | None = None, path: s
         data = p.read_bytes()
         path, name = path or str(p), name or p.name
     text, enc = decode_bytes(data, path)
+    n_lines = max(text.count("\n"), text.count("\r")) + (not text.endswith(("\n", "\r")))
+    if n_lines > MAX_TEXT_LINES:
+        raise InputTooLarge(f"{n_lines:,} lines, over the limit of {MAX_TEXT_LINES:,} for a text input "
+                            "(a plan has a few thousand)", path)
     text, n_controls = cjk.remove_controls(text)
     lines = text_to_lines(text)
     if not lines:
