@@ -201,6 +201,7 @@ def write_outputs(out_dir: str | Path, outputs: Outputs, sha256: str, *, force: 
     (:class:`~pipeline.errors.OutputConflict`) to replace anything but a
     plan output of the same source (another source's only with ``force``)."""
     out_dir = Path(out_dir)
+    outdir.validate_plan_id(out_dir.name)
     src = outputs.document.get("source") or {}
     identity = {"plan_id": outputs.plan_id, "source": {"name": src.get("name"), "sha256": sha256},
                 "pipeline_version": __version__, "schema_version": schemas.SCHEMA_VERSION}

@@ -15,7 +15,8 @@ Rules (issue 13):
   written before the marker existed, holds nothing but contract files.
   Anything else — a file, a symbolic link, a directory with other files —
   is an :class:`~pipeline.errors.OutputConflict` (exit 2), never deleted;
-  a plan output of a *different source* is replaced only with ``force``;
+  a plan output of a *different source* (other content under another file
+  name) is replaced only with ``force``;
 * **crash-safe replacement** (:class:`Staged`): files are written into
   ``OUT/.staging/<name>.new-…/`` (two levels below the root, so the
   documented globs ``OUT/*/x.parquet`` never see them), the marker is
@@ -304,8 +305,9 @@ def plan_target(root: str | os.PathLike, plan_id: str) -> Path:
 def check_replaceable(target: Path, kind: str, sha256: str | None = None, *, force: bool = False,
                       source_name: str | None = None) -> None:
     """Raise :class:`OutputConflict` unless ``target`` is missing, empty, or
-    an output of ``kind`` this tool wrote (for plans: of the same source
-    ``sha256``, unless ``force``)."""
+    an output of ``kind`` this tool wrote (for plans: of the same source —
+    the same ``sha256``, or the same file name ``source_name`` — unless
+    ``force``)."""
     state, marker = identify(target)
     shown = str(target)
     if state in ("missing", "empty"):
@@ -325,7 +327,9 @@ def check_replaceable(target: Path, kind: str, sha256: str | None = None, *, for
         raise OutputConflict(f"holds a {state} output, not a {kind} output; refusing to replace it", shown)
     if kind == "plan" and sha256 and not force:
         old = (marker or {}).get("source") or {}
-        if old.get("sha256") and old["sha256"] != sha256:
+        # another source: other content under another file name (the same
+        # file parsed again after an edit is the same source, updated)
+        if old.get("sha256") and old["sha256"] != sha256 and (source_name is None or old.get("name") != source_name):
             name = f" ({printable(old.get('name'))})" if old.get("name") else ""
             raise OutputConflict(f"holds the output of another source{name}, sha256 {old['sha256'][:12]}…; "
                                  "use --force to replace it, or choose another --plan-id", shown)
@@ -470,10 +474,15 @@ class Staged:
     def sha256(self) -> str | None:
         return (self.identity.get("source") or {}).get("sha256")
 
+    @property
+    def source_name(self) -> str | None:
+        return (self.identity.get("source") or {}).get("name")
+
     def __enter__(self) -> Path:
         # check everything before creating anything: a refused run writes nothing
         base = check_root(self.requested.parent, what=self.what)
-        check_replaceable(base / self.requested.name, self.kind, self.sha256, force=self.force)
+        check_replaceable(base / self.requested.name, self.kind, self.sha256, force=self.force,
+                          source_name=self.source_name)
         root = prepare_root(base, what=self.what)
         self.root = root
         self.target = root / self.requested.name
@@ -525,7 +534,7 @@ class Staged:
         _fault("staged")
         with _root_lock(self.root, name, self.lock_timeout):
             recover(self.staging, name)
-            check_replaceable(self.target, self.kind, self.sha256, force=self.force)
+            check_replaceable(self.target, self.kind, self.sha256, force=self.force, source_name=self.source_name)
             with _signals_deferred():
                 if os.path.lexists(self.target):
                     if _exchange(self.tmp, self.target):

@@ -148,6 +148,9 @@ def test_f1_issue15_outputs_of_another_source_need_force(plan_txt, tmp_path, cap
     marker = json.loads((out / "p" / outdir.MARKER).read_text(encoding="utf-8"))
     assert marker["source"]["name"] == "other.txt"
     assert marker["source"]["sha256"] == hashlib.sha256(other.read_bytes()).hexdigest()
+    # the same file edited and parsed again is the same source, updated: no --force needed
+    other.write_text(other.read_text(encoding="utf-8").replace("地区总产值", "地区生产总值", 1), encoding="utf-8")
+    assert main(["parse", str(other), "--out", str(out), "--plan-id", "p", "-q"]) == 0
 
 
 def test_f1_issue15_default_plan_ids_of_text_and_pdf_differ(plan_txt, plan_pdf, tmp_path):

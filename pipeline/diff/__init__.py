@@ -69,8 +69,9 @@ def run_diff(a: str | Path, b: str | Path, out: str | Path | None = None, *, job
     with ``jobs`` page workers) and write the diff to ``out`` (default
     :func:`default_root` ``/diffs/<a>__<b>/``).  Returns the output directory."""
     work = None
-    if out is not None:
-        outdir.check_replaceable(Path(out), "diff")      # fail before parsing anything
+    if out is not None:                                    # fail before parsing anything
+        outdir.check_root(Path(out).parent)
+        outdir.check_replaceable(Path(out), "diff")
     try:
         if not (Path(a).is_dir() and Path(b).is_dir()):
             work = tempfile.TemporaryDirectory(prefix="plan-diff-")
