@@ -1,24 +1,43 @@
 # Two entry points (see README): `make main` and `make test`.
-# Both create .venv and install the project from pyproject.toml first.
+# Both create .venv and install the project from pyproject.toml first; the
+# install is skipped when pyproject.toml has not changed since the last one
+# (stamp files in .venv/), so a no-op `make main` is just a no-op `dvc repro`.
 PY ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+STAMP_MAIN := $(VENV)/.installed-main
+STAMP_DEV := $(VENV)/.installed-dev
+PIP_INSTALL := $(BIN)/pip install -q
 
-.PHONY: main test install install-dev lint bench clean
+# `dvc repro | sed`: keep dvc's exit status through the pipe
+SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
+
+.PHONY: notebook main test install install-dev lint bench clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
-install: $(BIN)/python
-	$(BIN)/pip install -q -e .
+$(STAMP_MAIN): pyproject.toml | $(BIN)/python
+	$(PIP_INSTALL) -e '.[dvc]'
+	touch $@
 
-install-dev: $(BIN)/python
-	$(BIN)/pip install -q -e '.[dev]'
+# dev includes the dvc extra, so it satisfies `main` too
+$(STAMP_DEV): pyproject.toml | $(BIN)/python
+	$(PIP_INSTALL) -e '.[dev]'
+	touch $@ $(STAMP_MAIN)
 
-## main job: install, then `dvc repro` over the plans listed in params.yaml
+install: $(STAMP_MAIN)
+
+install-dev: $(STAMP_DEV)
+
+## main job: install (if needed), then `dvc repro` over the plans listed in params.yaml.
+## dvc 3 ends every run that did something with "Use `dvc push` …" whatever its
+## config says (dvc/commands/repro.py prints it unconditionally); this project
+## has no remote, so that one line is dropped.
 main: install
-	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/dvc repro
+	PATH="$(abspath $(BIN)):$$PATH" PYTHONUNBUFFERED=1 $(BIN)/dvc repro | sed -u '/^Use `dvc push`/d'
 
 ## tests: install with dev extras, lint, run the whole suite
 test: install-dev
@@ -27,6 +46,10 @@ test: install-dev
 
 lint: install-dev
 	$(BIN)/ruff check pipeline tests benchmarks
+
+## re-execute the notebook against a fresh parse of the bundled plan (commit it with its outputs)
+notebook: install-dev
+	$(BIN)/python notebooks/execute.py
 
 bench: install-dev
 	$(BIN)/python benchmarks/bench_pdf.py --repeat 3

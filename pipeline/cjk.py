@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex as re
 
@@ -35,6 +36,11 @@ _LATIN_OR_DIGIT = re.compile(r"[A-Za-z0-9]")
 def is_ideograph(ch: str) -> bool:
     """True for a Han ideograph (including 〇)."""
     return bool(ch) and (ch == "〇" or bool(_IDEOGRAPH.fullmatch(ch)))
+
+
+def han_count(text: str) -> int:
+    """Number of Han ideographs in ``text``."""
+    return len(_IDEOGRAPH.findall(text))
 
 
 def char_width(ch: str) -> float:
@@ -139,6 +145,63 @@ def implausible_count(text: str) -> int:
     return len(_IMPLAUSIBLE.findall(text))
 
 
+# Text typed or extracted "spaced out" (a newspaper archive's export): a
+# space between all characters of a number (``2 0 0 5 年``, ``1 5 %``, ``6 .5``),
+# around every punctuation mark, ASCII ``,`` ``;`` ``:`` and straight quotes in
+# Chinese text, ``- -`` for a dash.  Recognised per document (a table row's
+# single-digit cells ``1 2`` must not be merged in a normal text), then
+# repaired line by line.
+_SPACED_NUMBER = re.compile(r"(?<![\d.])\d[\d.%]?(?: [\d.%]{1,2})+(?![\d.%])")
+_SPACED_CUE = re.compile(r"\d(?: \d)+ ?[年月日%万亿元个]|\p{Han} [,;，。、；：] ?\p{Han}")
+_CJK_PUNCT_SPACES = re.compile(r" *([，。、；：！？）》」』】”’]) *| *([（《「『【“‘]) *")
+_ASCII_PUNCT = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？"}
+_ASCII_PUNCT_CJK = re.compile(r"(?:(?<=[\p{Han}”’）》\d%])|^) *([,;:!?]) *(?=[\p{Han}“‘（《\s]|$)")
+_DASH_PAIR = re.compile(r"(?<![A-Za-z0-9-])- ?-(?![A-Za-z0-9-])")
+_SPACE_BETWEEN_HAN = re.compile(r"(?<=\p{Han}) +(?=\p{Han})")
+
+
+def spaced_style(text: str) -> bool:
+    """True if the document is written spaced out (see above): the cues recur."""
+    sample = text[:300_000]
+    return len(_SPACED_CUE.findall(sample)) >= max(5, len(sample) // 5000)
+
+
+def pair_quotes(texts: list[str]) -> list[str]:
+    """Straight double quotes in Chinese text → “ ”, alternating through the
+    texts in order (a quotation may run over a line break), with the spaces
+    inside the quotes removed."""
+    out: list[str] = []
+    opened = False
+    for t in texts:
+        if '"' not in t:
+            out.append(t)
+            continue
+        parts = t.split('"')
+        cur = parts[0]
+        for p in parts[1:]:
+            cur = cur.rstrip(" ") + ("”" if opened else "“")
+            opened = not opened
+            cur += p.lstrip(" ") if opened else p
+        out.append(cur)
+    return out
+
+
+def repair_spacing(line: str) -> str:
+    """One line of a spaced-out document written as Chinese text is:
+    ``2 0 0 5 年`` → ``2005年``, ``1 5 %`` → ``15%``, ``发展 , 提高`` →
+    ``发展，提高``, ``" 十五 "`` → ``“十五”``, ``- -`` → ``——``.  Spaces between
+    two ideographs are kept (they may separate two names)."""
+    t = _SPACED_NUMBER.sub(lambda m: m.group(0).replace(" ", ""), line)
+    t = _DASH_PAIR.sub("——", t)
+    if t.count('"') % 2 == 0:
+        t = pair_quotes([t])[0]
+    t = _ASCII_PUNCT_CJK.sub(lambda m: _ASCII_PUNCT[m.group(1)], t)
+    t = _CJK_PUNCT_SPACES.sub(lambda m: m.group(1) or m.group(2), t)
+    # a space left between a number and Chinese text
+    t = re.sub(r"(?<=[\d%])\s+(?=\p{Han})|(?<=\p{Han})\s+(?=\d)", "", t)
+    return t
+
+
 def _is_latin(ch: str) -> bool:
     return bool(_LATIN_OR_DIGIT.fullmatch(ch)) or ch in ".%+-/&"
 
@@ -180,6 +243,45 @@ def ends_sentence(text: str) -> bool:
     followed by closing quotes/brackets)."""
     t = text.rstrip().rstrip(CLOSERS)
     return bool(t) and t[-1] in SENTENCE_END
+
+
+#: Line-breaking rules of Chinese typesetting (禁则, GB/T 15834 practice):
+#: these never begin a line …
+NO_LINE_START = "，。、；：！？…‥）》」』】〕〉”’%‰·,.;:!?)]}"
+#: … and these never end one (they go down with the character after them).
+NO_LINE_END = "（《「『【〔〈“‘([{"
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9.,:/%+\-]*")
+
+
+def lead_token(text: str) -> str:
+    """The shortest piece a line can begin with: the characters that would
+    have had to fit at the end of the line before for the break to fall
+    elsewhere.  Opening marks go with the character after them, a Latin word
+    or number is unbreakable, a dash or ellipsis pair is one piece, and marks
+    that cannot begin a line go with the character before them (``金，``)."""
+    t = text.strip()
+    i = 0
+    while i < len(t) and t[i] in NO_LINE_END:
+        i += 1
+    if i < len(t):
+        m = _WORD.match(t, i) if t[i].isascii() and t[i].isalnum() else None
+        if m:
+            i = m.end()
+        elif t[i] in "—…":
+            j = i
+            while j < len(t) and t[j] == t[i]:
+                j += 1
+            i = j
+        else:
+            i += 1
+    while i < len(t) and t[i] in NO_LINE_START:
+        i += 1
+    return t[:i]
+
+
+def lead_token_width(text: str) -> float:
+    """Display width of :func:`lead_token` (``金，`` is two characters wide)."""
+    return display_width(lead_token(text))
 
 
 # --------------------------------------------------------------------------
@@ -257,11 +359,18 @@ class Numbering:
     number: int        # parsed number
     label: str         # the label as printed, normalised (第三章, 一、, （一）, 1.)
     rest: str          # text after the label (leading spaces kept)
-    strong: bool       # 第N篇/章/节: unambiguous outline markers
+    strong: bool       # 第N篇/编/部分/章/节: unambiguous outline markers
+    damaged: bool = False  # the label lost a character in extraction (``一）`` for ``（一）``,
+                           # ``第=节``): only the numbering sequence can confirm it
 
 
-_STRONG = re.compile(rf"^第\s*({NUMBER})\s*([篇章节])")
-_STRONG_RANK = {"篇": RANK_PART, "章": RANK_CHAPTER, "节": RANK_SECTION}
+#: The words of the strong outline labels (第N篇 / 第N编 / 第N部分 are parts).
+STRONG_WORDS = "篇|编|部分|章|节"
+_STRONG = re.compile(rf"^第\s*({NUMBER})\s*({STRONG_WORDS})")
+_STRONG_RANK = {"篇": RANK_PART, "编": RANK_PART, "部分": RANK_PART, "章": RANK_CHAPTER, "节": RANK_SECTION}
+#: A strong label anywhere in a text (headings run together or appended to a
+#: paragraph by the extraction: ``…人才保障 。第四节增进民族团结``).
+STRONG_LABEL_ANYWHERE = re.compile(rf"第\s*({NUMBER})\s*({STRONG_WORDS})")
 _WEAK = [
     (RANK_CN, re.compile(rf"^({CN_NUMERAL})\s*([、，,．.])(?![\d{CN_DIGITS}十])")),
     (RANK_PCN, re.compile(rf"^[（(]\s*({CN_NUMERAL})\s*[）)]")),
@@ -271,8 +380,10 @@ _WEAK = [
 ]
 
 
+@lru_cache(maxsize=16384)
 def match_numbering(text: str) -> Numbering | None:
-    """Recognise the outline numbering at the start of ``text``."""
+    """Recognise the outline numbering at the start of ``text`` (cached: the
+    structure passes ask about the same lines many times)."""
     t = text.lstrip()
     m = _STRONG.match(t)
     if m:
@@ -304,6 +415,47 @@ def match_numbering(text: str) -> Numbering | None:
     return None
 
 
+# Labels damaged by extraction: a lost opening bracket (a PDF whose ToUnicode
+# map lost “（”: `` 一）指导思想``), a lost closing bracket, a numeral the
+# extraction garbled (``第=节``, OCR).  Recognised only at the start of a line
+# and accepted only where the numbering sequence expects that rank.
+_DAMAGED = [
+    (RANK_PCN, re.compile(rf"^({CN_NUMERAL})\s*[）)]")),
+    (RANK_PCN, re.compile(rf"^[（(]\s*({CN_NUMERAL})\s+(?=\p{{Han}}|[“\"《])")),
+    (RANK_PAR, re.compile(r"^(\d{1,2})\s*[）)](?!\d)")),
+    # ``2，大力发展…`` / ``6科技教育…``: the dot typed as a comma, or lost
+    (RANK_AR, re.compile(r"^(\d{1,2})\s*[，,](?!\d)")),
+    (RANK_AR, re.compile(r"^(\d{1,2})(?=\p{Han})(?!年|月|日|个|万|亿|千|百|多|余|项|家|名|人|岁|倍|次|天|条|座|所|种|类|期)")),
+]
+_STRONG_DAMAGED = re.compile(rf"^第\s*([^\s\p{{Han}}]{{1,2}}|[^\s篇编章节部]{{1,2}}?)\s*({STRONG_WORDS})")
+
+
+def match_damaged_numbering(text: str) -> Numbering | None:
+    """A numbering label that lost a character in extraction (see
+    :data:`_DAMAGED`); ``number`` is 0 when the numeral itself is unreadable
+    (the sequence supplies it).  None if the text has an intact label."""
+    t = text.lstrip()
+    if match_numbering(t) is not None:
+        return None
+    for rank, rx in _DAMAGED:
+        m = rx.match(t)
+        if m:
+            n = parse_number(m.group(1))
+            if not n:
+                continue
+            label = f"{m.group(1)}." if rank == RANK_AR else f"（{m.group(1)}）"
+            return Numbering(rank, n, label, t[m.end():], False, True)
+    m = _STRONG_DAMAGED.match(t)
+    if m and parse_number(m.group(1)) is None:
+        return Numbering(_STRONG_RANK[m.group(2)], 0, m.group(0).replace(" ", ""), t[m.end():], True, True)
+    return None
+
+
+def strong_label(kind_word: str, number: int) -> str:
+    """The canonical label of a strong heading: ``第十三章``."""
+    return f"第{to_chinese_numeral(number)}{kind_word}"
+
+
 def arabic_item_number(text: str) -> tuple[int, str] | None:
     """A numbered list entry ``1.``/``1、``/``1．`` → (number, rest)."""
     m = re.match(r"^\s*(\d{1,2})\s*[、．.](?!\d)\s*", text)
@@ -332,6 +484,15 @@ TABLE_CAPTION = re.compile(r"(?:^(?:附\s*)?表\s*\d+[\s.:：、]|(?:汇总表|�
 UNIT_LINE = re.compile(r"^(?:投资)?(?:计量)?单位\s*[:：]\s*(\S+)$")
 PAGE_NUMBER = re.compile(r"^(?:[—–\-－]\s*\d{1,4}\s*[—–\-－]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d{1,4}|[-—]?\s*\d{1,4}\s*/\s*\d{1,4})$")
 
+#: Front and back matter of an official document (GB/T 9704 公文 and its web and
+#: newspaper reprints): the issuing notice, its date line, the colophon (版记), a
+#: source header printed above the text, the adoption note under a title.
+NOTICE_TITLE = re.compile(r"(?:关于|印发|转发).{2,80}(?:的)?(?:通知|决定|意见|批复|公告)$")
+DATE_LINE = re.compile(rf"^(?:\d{{4}}|[〇○零一二三四五六七八九]{{4}})\s*年\s*(?:\d{{1,2}}|{CN_NUMERAL})\s*月\s*(?:\d{{1,2}}|{CN_NUMERAL})\s*日")
+COLOPHON_CUE = re.compile(r"(?:\d{4}\s*年.{1,6}日\s*印\s*发|抄\s*送\s*[：:]|主\s*送\s*[：:]|[初终]?\s*校\s*(?:对)?\s*[：:]|责任编辑\s*[：:])")
+SOURCE_HEADER = re.compile(r"(?:www\.|https?://|\.gov\.cn|\.com\b|分类号\s*[:：]|第\s*[A-Z]?\s*\d[\d\s]*版)")
+ADOPTION_NOTE = re.compile(r"(?:通过|批准|审议|印发|发布)\s*[）)]?\s*$")
+GLOSSARY_TITLE = re.compile(r"^\s*(?:附\s*[：:]?\s*)?(?:名\s*词\s*解\s*释|术\s*语\s*解\s*释|名\s*词\s*术\s*语)\s*$")
 #: How a plan's title ends (…规划纲要, …计划（草案）).
 PLAN_TITLE = re.compile(r"(?:规划|纲要|计划)(?:[（(](?:草案|征求意见稿|送审稿)[）)])?$")
 
@@ -545,6 +706,8 @@ NUMERIC_LABEL = re.compile(r"^[\d一二三四五六七八九十（）()、.．]+
 # Structure cues (moved here from the stage modules)
 # --------------------------------------------------------------------------
 
+#: A mark that ends a clause (the first one bounds a title that runs on into its text).
+CLAUSE_MARK = re.compile(r"[，、。；：,;:]")
 #: End of the title clause of a run-in heading (``（一）加快发展先进制造业。坚持…``).
 RUNIN_TITLE_END = re.compile(r"[。：:]")
 #: Cues that a text line is a table row, not body text: a year range, an
@@ -554,6 +717,10 @@ TABLE_ROW_CUE = re.compile(r"(\d{4}\s*[-—–~～]\s*\d{4}|预期性|约束性|
 TOC_ENTRY = re.compile(r"(?:[…⋯·.．\-—_]{2,}|\s{2,}|…)\s*\d{1,4}\s*$")
 #: The heading of a table of contents (目录, 目 录).
 TOC_TITLE = re.compile(r"^\s*目\s*录\s*$")
+#: A TOC title run together with its first entry (``目录序言``).
+TOC_TITLE_RUN_IN = re.compile(r"^\s*目\s*录\s*(?:序\s*言|前\s*言|引\s*言|说\s*明|第\s*[零〇一二两三四五六七八九十百千\d]+\s*(?:篇|编|部分|章|节))")
+#: Front-matter headings that a TOC lists before the first part or chapter.
+FRONT_MATTER_TITLE = re.compile(r"^\s*(?:序\s*言|前\s*言|引\s*言|导\s*言)\s*$")
 #: A cell holding only a category number (``一``, ``二、``) or an item number (``1``, ``2.``).
 CN_NUMBER_ONLY = re.compile(r"^([一二三四五六七八九十]+)[、.．]?$")
 ARABIC_NUMBER_ONLY = re.compile(r"^(\d{1,3})[、.．]?$")
@@ -566,3 +733,113 @@ BOLD_FONT_NAME = re.compile(r"(?i)(bold|black|heavy|semibold|demibold|[-,]bd\b|h
 NOT_IN_TERM = re.compile(r"[，,。；;：:！!？?、“”‘’《》\s]")
 #: A token that is only a number.
 NUMBER_ONLY = re.compile(r"^[\d.,%‰]+$")
+
+
+# --------------------------------------------------------------------------
+# Plan metadata (pipeline.metadata): periods, horizons, dates, 文号, governments
+# --------------------------------------------------------------------------
+# How a plan names itself: its title (…国民经济和社会发展第十四个五年规划和
+# 2035年远景目标纲要, 湖北省文物事业发展“十四五”规划, …三年行动计划
+# （2024—2027年）), the notice that issues it (X关于印发《…》的通知, a 文号
+# such as 国发〔2021〕4号, a signature date), the adoption line on its cover
+# (（2001年2月16日云南省第九届人民代表大会第四次会议通过）) and its preamble
+# (本规划纲要根据《中共X委关于制定…建议》编制，…“十四五”时期（2021-2025年）
+# X经济社会发展…).  The government names and levels are in
+# ``pipeline/data/governments.tsv``.
+
+#: Digits of a year written in Chinese (二〇二五, 一九九六; ○ U+25CB and 零 as
+#: printed for 〇).
+CN_YEAR_DIGITS = "〇○零Ｏ一二三四五六七八九"
+_CN_YEAR_VALUE = {"〇": 0, "○": 0, "零": 0, "Ｏ": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
+                  "六": 6, "七": 7, "八": 8, "九": 9}
+#: A four-digit year, Arabic or Chinese.
+YEAR = rf"(?:(?:19|20)\d\d|[{CN_YEAR_DIGITS}]{{4}})"
+_SPAN_SEP = r"\s*(?:年)?\s*[-—–~～至到－]+\s*"
+#: A span of years: 2021-2025年, 1981—1985, （2001年至2005年）, 一九九六～二○一○年.
+YEAR_SPAN = re.compile(rf"({YEAR}){_SPAN_SEP}({YEAR})\s*年?")
+#: A long-range horizon: 2035年远景目标, 二○一○年远景目标, 2035年远景规划.
+HORIZON = re.compile(rf"({YEAR})\s*年\s*远景(?:目标|规划|展望)")
+#: The n-th five-year plan by its short name: “十四五”, 十五, “九五” — quoted, or
+#: followed by 规划/计划/时期/期间 (so 十五年 and 二〇三五 are not read).
+FYP_SHORT = re.compile(
+    r"(?:[“\"‘'「]\s*(十[一二三四五六七八九]?|[一二三四五六七八九])五\s*[”\"’'」]"
+    r"|(?<![〇○零一二三四五六七八九十\d])(十[一二三四五六七八九]?|[一二三四五六七八九])五(?=规划|计划|时期|期间))")
+#: The n-th five-year plan in full: 第十四个五年规划, 第十一个五年（2006—2010年）规划.
+FYP_LONG = re.compile(
+    rf"第([一二三四五六七八九十]+)个五年\s*(?:[（(]\s*({YEAR}){_SPAN_SEP}({YEAR})\s*年?\s*[）)])?\s*(?:规划|计划)")
+#: A date: 2021年12月24日, 二〇二一年三月十二日 (spaces between digits allowed).
+CN_DATE = re.compile(rf"({YEAR})\s*年\s*(\d{{1,2}}|[一二三四五六七八九十]{{1,3}})\s*月\s*"
+                     rf"(\d{{1,2}}|[一二三四五六七八九十]{{1,3}})\s*日")
+#: An adoption line: …日X人民代表大会第N次会议通过/批准.
+ADOPTION = re.compile(rf"(?P<date>{CN_DATE.pattern})\s*(?P<body>[^\s，。；()（）]{{2,40}}?会议)\s*"
+                      r"(?:审议)?(?:通过|批准)")
+#: A 文号 (document number): 国发〔2021〕4号, 江府〔2021〕5号, 文物革发[2021]41号.
+DOC_NUMBER = re.compile(r"(?<![\p{Han}])(\p{Han}{1,12}\s*[〔\[［【（(]\s*(?:19|20)\d\d\s*[〕\]］】）)]\s*\d{1,4}\s*号)")
+#: The notice that issues a plan: X关于印发《…》的通知.
+NOTICE = re.compile(r"(?P<issuer>[\p{Han}、\s]{2,60}?)关于(?:印发|转发|发布|批转)\s*《?\s*(?P<title>[^《》]{2,80}?)\s*》?\s*的通知")
+#: A plan's title ending (规划, 纲要, 计划, 方案, optionally (草案)).
+TITLE_END = re.compile(rf"(?:规划纲要|纲要|规划|计划)(?:\s*[（(](?:草案|征求意见稿|送审稿|修订稿|{YEAR}{_SPAN_SEP}{YEAR}\s*年?)[）)])?$")
+#: A title ending in a bracket (（草案）, （2024—2027年）) that runs into the
+#: sentence after it in one block: the bracket is where the title ends.
+TITLE_RUN_IN = re.compile(
+    rf"^(?P<title>[\p{{Han}}“”\"（）()0-9—\-－~～、·]{{6,80}}?(?:规划纲要|纲要|规划|计划)\s*"
+    rf"[（(](?:草案|征求意见稿|送审稿|修订稿|{YEAR}{_SPAN_SEP}{YEAR}\s*年?)[）)])(?=\S)")
+#: Words of the comprehensive plan (国民经济和社会发展规划/计划 of a government).
+DEVELOPMENT_PLAN = "国民经济和社会发展"
+#: The preamble naming the plan itself: 《X》（以下简称…）, or X（规划纲要）根据…编制.
+SELF_TITLE = re.compile(r"《(?P<title>[^《》]{4,90}?(?:纲要|规划|计划))》\s*[（(]\s*以下简称")
+LEADING_TITLE = re.compile(r"^(?P<title>[^《》，,。]{4,90}?(?:纲要|规划|计划))\s*[，,]?\s*(?:根据|依据|按照)")
+#: The proposal (建议) a comprehensive plan is drafted from: its issuer is the
+#: same government's party committee, its period the plan's.
+PROPOSAL = re.compile(r"《\s*(?P<org>中共[^《》]{0,40}?)\s*关于制定(?P<what>[^《》]{4,80}?)的建议\s*》")
+#: The preamble's statement of the plan's period and government: …“十四五”时期
+#: （2021-2025年）X经济社会发展的….
+PERIOD_AND_PLACE = re.compile(
+    rf"(?P<period>(?:[“\"][^”\"]{{1,4}}[”\"]|第[一二三四五六七八九十]+个五年)\s*(?:时期|期间))\s*"
+    rf"(?:[（(]\s*(?P<a>{YEAR}){_SPAN_SEP}(?P<b>{YEAR})\s*年?\s*[）)])?\s*(?P<place>[^，。；、“”《》\s]{{2,30}}?)"
+    r"(?:国民)?经济(?:和|与)?社会(?:发展)?")
+#: Characters of a title line on a cover (ideographs, quotes, brackets, digits,
+#: dashes): a line with ``/``, ``:`` or Latin text is a masthead, not a title.
+TITLE_LINE = re.compile(r"^[\p{Han}“”\"‘’（）()《》〈〉0-9—\-－~～、·]+$")
+#: Words a place name never begins with (是我省, 在全市 are not places).
+NOT_PLACE_START = "我本该各是的在对为其此与及等"
+#: Party committees: 中共X省委, 中共X市委, 中共X区委, X工委 → the place X.
+PARTY_ORG = re.compile(r"^中共\s*(?P<place>.*?)(?:工委|党工委|党委|委员会|委)?$")
+
+
+def year_value(token: str) -> int | None:
+    """A year as printed (``2025``, ``二〇二五``, ``二○一○``) → int."""
+    t = strip_all_space(token)
+    if t.isdigit() and len(t) == 4:
+        return int(t)
+    if len(t) == 4 and all(c in _CN_YEAR_VALUE for c in t):
+        return int("".join(str(_CN_YEAR_VALUE[c]) for c in t))
+    return None
+
+
+def five_year_period(n: int) -> tuple[int, int]:
+    """Years of the n-th five-year plan: the 1st ran 1953–1957, the 2nd
+    1958–1962, and after the three adjustment years 1963–1965 the 3rd ran
+    1966–1970, so 9 → (1996, 2000), 14 → (2021, 2025)."""
+    start = 1953 + 5 * (n - 1) if n <= 2 else 1966 + 5 * (n - 3)
+    return start, start + 4
+
+
+def date_value(m: re.Match) -> str | None:
+    """A :data:`CN_DATE` match → ISO date (``2021-12-24``), None if not a real date."""
+    import datetime
+
+    y = year_value(m.group(1))
+    mo, d = parse_number(m.group(2)), parse_number(m.group(3))
+    if y is None or mo is None or d is None:
+        return None
+    try:
+        return datetime.date(y, mo, d).isoformat()
+    except ValueError:
+        return None
+
+
+def compact(text: str) -> str:
+    """Text for metadata matching: normalised, every space removed (``2 0 0 1年``
+    → ``2001年``; Chinese titles have no meaningful spaces)."""
+    return strip_all_space(normalize_text(text))

@@ -31,6 +31,7 @@ class Outputs:
     plan_id: str
     rows: dict[str, list[dict]] = field(default_factory=dict)
     document: dict = field(default_factory=dict)
+    plan: dict = field(default_factory=dict)      # the plan.parquet row (also in every file's footer)
 
 
 def _path_titles(nodes: dict[str, Node], node_id: str | None) -> str:
@@ -42,10 +43,21 @@ def _path_titles(nodes: dict[str, Node], node_id: str | None) -> str:
     return " › ".join(reversed(parts))
 
 
+#: Record field → contract column where they differ: the contract avoids SQL
+#: keywords (schema 2.0), the records keep their short field names.
+CONTRACT_NAMES = {"order": "seq", "group": "group_label", "check": "rule"}
+
+
+def _contract_row(record) -> dict:
+    """A record as a contract row (fields renamed by :data:`CONTRACT_NAMES`)."""
+    return {CONTRACT_NAMES.get(k, k): v for k, v in asdict(record).items()}
+
+
 def build_outputs(plan_id: str, st: Structured, ts: TableSet | None = None,
                   terms: dict[str, list[dict]] | None = None,
-                  extra_findings: list[Finding] | None = None) -> Outputs:
-    """Turn the stage records into contract rows and the document tree."""
+                  extra_findings: list[Finding] | None = None, plan: dict | None = None) -> Outputs:
+    """Turn the stage records into contract rows and the document tree;
+    ``plan`` is the plan's metadata row (see :func:`pipeline.run.plan_row`)."""
     ts = ts or TableSet()
     nodes = {n.node_id: n for n in st.nodes}
     blocks = st.blocks
@@ -53,7 +65,7 @@ def build_outputs(plan_id: str, st: Structured, ts: TableSet | None = None,
 
     out.rows["sections.parquet"] = [
         {"node_id": n.node_id, "parent_id": n.parent_id, "kind": n.kind, "number": n.number,
-         "label": n.label, "title": n.title, "level": n.level, "order": n.order,
+         "label": n.label, "title": n.title, "level": n.level, "seq": n.order,
          "page_start": n.page_start, "page_end": n.page_end,
          "path": _path_titles(nodes, n.node_id), "text": blocks[n.block_id].text}
         for n in st.nodes]
@@ -64,7 +76,7 @@ def build_outputs(plan_id: str, st: Structured, ts: TableSet | None = None,
         if b.kind != "paragraph":
             continue
         para_rows.append({"para_id": para_id_of[b.block_id], "node_id": b.node_id, "column_no": b.column_no,
-                          "order": len(para_rows), "text": b.text, "page_start": b.page_start,
+                          "seq": len(para_rows), "text": b.text, "page_start": b.page_start,
                           "page_end": b.page_end, "n_chars": len(cjk.strip_all_space(b.text))})
     out.rows["paragraphs.parquet"] = para_rows
 
@@ -90,10 +102,10 @@ def build_outputs(plan_id: str, st: Structured, ts: TableSet | None = None,
     out.rows["column_items.parquet"] = item_rows
 
     out.rows["notes.parquet"] = [
-        {"kind": b.role if b.kind == "furniture" and b.role else b.kind, "node_id": b.node_id,
-         "column_no": b.column_no, "table_id": b.table_id, "order": b.block_id,
+        {"kind": b.role if b.kind in ("furniture", "front") and b.role else b.kind, "node_id": b.node_id,
+         "column_no": b.column_no, "table_id": b.table_id, "seq": b.block_id,
          "text": b.text, "page": b.page_start}
-        for b in blocks if b.kind in ("note", "caption", "table_title", "table_unit", "furniture", "title")]
+        for b in blocks if b.kind in ("note", "caption", "table_title", "table_unit", "furniture", "title", "front")]
 
     tinfo = {t.table_id: t for t in ts.tables}
     out.rows["tables.parquet"] = [
@@ -102,7 +114,7 @@ def build_outputs(plan_id: str, st: Structured, ts: TableSet | None = None,
          "kind": tinfo[c.table_id].kind if c.table_id in tinfo else None,
          "title": tinfo[c.table_id].title if c.table_id in tinfo else None}
         for c in ts.cells]
-    out.rows["indicators.parquet"] = [asdict(x) for x in ts.indicators]
+    out.rows["indicators.parquet"] = [_contract_row(x) for x in ts.indicators]
     out.rows["indicator_values.parquet"] = [asdict(x) for x in ts.indicator_values]
     out.rows["projects.parquet"] = [asdict(x) for x in ts.projects]
     out.rows["project_summary.parquet"] = [asdict(x) for x in ts.project_summary]
@@ -110,9 +122,20 @@ def build_outputs(plan_id: str, st: Structured, ts: TableSet | None = None,
     out.rows["keywords.parquet"] = terms.get("keywords", [])
     out.rows["tokens.parquet"] = terms.get("tokens", [])
     overflow = guard_int_columns(out.rows)
-    out.rows["validation.parquet"] = [asdict(x) for x in list(ts.findings) + list(extra_findings or []) + overflow]
+    out.rows["validation.parquet"] = [_contract_row(x) for x in
+                                      list(ts.findings) + list(extra_findings or []) + overflow]
 
     out.document = document_tree(plan_id, st, ts, para_id_of)
+    if plan:
+        out.plan = dict(plan)
+        out.rows["plan.parquet"] = [out.plan]
+        # the plan's metadata right after its title
+        doc = {}
+        for k, v in out.document.items():
+            doc[k] = v
+            if k == "title":
+                doc["plan"] = out.plan
+        out.document = doc
     return out
 
 
@@ -174,6 +197,8 @@ def document_tree(plan_id: str, st: Structured, ts: TableSet, para_id_of: dict[i
         elif b.kind == "table":
             target.append({"type": "table", "table_id": b.table_id, "page_start": b.page_start,
                            "page_end": b.page_end})
+        elif b.kind == "front":
+            target.append({"type": b.role, "text": b.text, "page": b.page_start})
         elif b.kind in ("note", "caption", "table_title", "table_unit"):
             target.append({"type": {"caption": "figure"}.get(b.kind, b.kind), "text": b.text,
                            "table_id": b.table_id, "page": b.page_start})
@@ -205,7 +230,7 @@ def write_outputs(out_dir: str | Path, outputs: Outputs, sha256: str, *, force: 
     src = outputs.document.get("source") or {}
     identity = {"plan_id": outputs.plan_id, "source": {"name": src.get("name"), "sha256": sha256},
                 "pipeline_version": __version__, "schema_version": schemas.SCHEMA_VERSION}
-    meta = schemas.file_metadata(outputs.plan_id, sha256, __version__)
+    meta = schemas.file_metadata(outputs.plan_id, sha256, __version__, outputs.plan)
     tables = {name: schemas.build_table(schema, outputs.rows.get(name, []), outputs.plan_id, meta)
               for name, schema in schemas.CONTRACT.items()}
     with outdir.Staged(out_dir, "plan", identity, force=force) as tmp:

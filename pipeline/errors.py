@@ -19,13 +19,14 @@ code meaning
 9    unsupported input (missing, a directory or device, too large, a pipe
      that sends nothing)
 10   ``--strict``: text lost or unreadable
-11   the output cannot be written (``--out`` is a file, read-only, full,
-     locked by another run)
+11   ``validate``: the parsed plan does not match the output contract
 12   a damaged parsed-plan directory (unreadable Parquet) given to
      ``terms``/``grep``/``diff``
 13   the PDF needs a CJK font that is not installed
 70   internal error
 71   out of memory
+73   the output cannot be written (``--out`` is a file, read-only, full,
+     locked by another run) — sysexits' EX_CANTCREAT
 130  interrupted
 ==== =====================================================================
 """
@@ -51,7 +52,7 @@ class PipelineError(Exception):
     """Base class of every error the pipeline raises on purpose."""
 
     exit_code = 1
-    what = "error"
+    what: str | None = None
 
     def __init__(self, message: str, path: str | None = None):
         super().__init__(message)
@@ -63,7 +64,8 @@ class PipelineError(Exception):
     def line(self) -> str:
         """The one line printed on stderr."""
         where = f"{printable(self.path)}: " if self.path else ""
-        return f"error: {where}{self.what}: {printable(self)}"
+        what = f"{self.what}: " if self.what else ""
+        return f"error: {where}{what}{printable(self)}"
 
 
 class InputError(PipelineError):
@@ -143,7 +145,7 @@ class OutputError(PipelineError):
     """The output location cannot be written (not a directory, permission,
     read-only file system, disk full, name too long, locked)."""
 
-    exit_code = 11
+    exit_code = 73
     what = "cannot write output"
 
 
@@ -161,6 +163,12 @@ class MissingFont(InputError):
 
     exit_code = 13
     what = "missing CJK font"
+
+
+class ContractViolation(PipelineError):
+    """``plan validate``: a parsed plan does not match the output contract."""
+
+    exit_code = 11
 
 
 class StageError(PipelineError):
@@ -182,6 +190,7 @@ class StageError(PipelineError):
 
 
 #: every class with a documented exit code (the README table)
-EXIT_CODES = {cls.exit_code: cls for cls in (UsageError, EmptyInput, UndecodableText, NotAPlan, NoTextLayer,
-                                             EncryptedPDF, CorruptPDF, UnsupportedInput, StrictModeFailure,
-                                             OutputError, DamagedOutput, MissingFont, StageError)}
+ERROR_CLASSES = {cls.exit_code: cls for cls in (UsageError, EmptyInput, UndecodableText, NotAPlan, NoTextLayer,
+                                                EncryptedPDF, CorruptPDF, UnsupportedInput, StrictModeFailure,
+                                                ContractViolation, DamagedOutput, MissingFont, StageError,
+                                                OutputError)}

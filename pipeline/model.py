@@ -22,7 +22,11 @@ from typing import Any, TypeVar
 
 import pyarrow as pa
 
-SCHEMA_VERSION = "1.0"
+#: Version of the output contract (``docs/schema.md``).  2.0: columns that are
+#: SQL keywords renamed (``order`` → ``seq``, ``group`` → ``group_label``,
+#: ``check`` → ``rule``), ``validation.source``, ``changes.plan_a``/``plan_b``,
+#: pandas extension types (nullable integers) in the file metadata.
+SCHEMA_VERSION = "2.0"
 
 
 # --------------------------------------------------------------------------
@@ -65,7 +69,11 @@ class Line:
     bold: bool | None = None
     line_height: float | None = None
     region: int | None = None     # id of the Region (box/table) containing the line
-    furniture: str | None = None  # "page_number" | "header" | "footer" when page furniture
+    furniture: str | None = None  # "page_number" | "header" | "footer" when page furniture; Markdown
+                                  # notes: "front_matter" | "quote" | "rule" | "code"
+    markup_level: int | None = None  # Markdown heading marker level (``#`` = 1, ``##`` = 2 …), else None
+    break_before: bool = False    # text: the line starts a sentence whose boundary the source lost (no 。
+                                  # at line ends): joined into a paragraph, a "\n" is kept before it
 
 
 @dataclass(slots=True)
@@ -140,6 +148,7 @@ BLOCK_KINDS = (
     "note",          # table note (注：…)
     "caption",       # figure caption (…示意图 / 图N)
     "furniture",     # page number, running header/footer
+    "front",         # front/back matter: source header, issuing notice, cover lines, colophon (role)
 )
 
 
@@ -345,6 +354,35 @@ class ProjectSummary:
     page: int
 
 
+#: Where a finding comes from, by check name — the one place that says it:
+#: ``document``: an inconsistency of the plan itself, read correctly (its
+#: amounts do not add up, a row prints no attribute); ``extraction``: a doubt
+#: of the parser about its own reading (a cell it could not parse, text it
+#: could not place, lost text).  A check that is not listed counts as
+#: ``extraction`` (a new check is never mistaken for the document's fault):
+#: register new document checks here.
+FINDING_SOURCE: dict[str, str] = {
+    "row_identity": "document",       # total − before ≠ in-period, as printed
+    "sum_mismatch": "document",       # an aggregate ≠ the sum of its rows, as printed
+    "summary_mismatch": "document",   # the summary and project tables print different figures
+    "missing_attribute": "document",  # the row prints no 预期性/约束性
+    "missing_unit": "document",       # the row prints no unit
+    "unparsed_cell": "extraction",
+    "table_text_unplaced": "extraction",
+    "table_cell_split": "extraction",
+    "table_cell_unplaced": "extraction",
+    "table_conservation": "extraction",
+    "conservation": "extraction",
+    "extraction": "extraction",       # what extraction could not read (pages skipped, damaged streams …)
+}
+FINDING_SOURCES = ("document", "extraction")
+
+
+def finding_source(check: str) -> str:
+    """``document`` or ``extraction`` for a check name (see :data:`FINDING_SOURCE`)."""
+    return FINDING_SOURCE.get(check, "extraction")
+
+
 @dataclass(slots=True)
 class Finding:
     """A validation finding."""
@@ -356,6 +394,11 @@ class Finding:
     message: str
     expected: str | None = None
     actual: str | None = None
+    source: str | None = None     # document / extraction; None: derived from ``check`` (FINDING_SOURCE)
+
+    def __post_init__(self) -> None:
+        if self.source is None:
+            self.source = finding_source(self.check)
 
 
 @dataclass(slots=True)

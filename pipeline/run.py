@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import conservation
+from . import conservation, metadata, volumes
 from .emit import Outputs, build_outputs
 from .errors import InputError, PipelineError, StageError
 from .extract import extract
@@ -77,6 +77,44 @@ def parse(path: str | Path, plan_id: str | None = None, *, jobs: int | None = No
 
     ex = stage("extract", path, extract, path, jobs=jobs, cache_dir=cache_dir, engine=engine, while_waiting=preload,
                on_pages=on_pages, **{k: v for k, v in limits.items() if v is not None})
+    return _parse_one(path, plan_id, ex, tick, None, 1, 1)
+
+
+def plan_row(st: Structured, *, document_no: int = 1, n_documents: int = 1) -> dict:
+    """The plan.parquet row: the metadata the document states about itself
+    (:func:`pipeline.metadata.plan_metadata`), its source and, for a plan
+    that is one of several documents in a volume, its place in it."""
+    meta = metadata.plan_metadata(st)
+    pages = [b.page_start for b in st.blocks] + [b.page_end for b in st.blocks]
+    src = st.source
+    return {**meta.as_dict(), "source_name": src.name, "source_sha256": src.sha256, "source_kind": src.kind,
+            "document_no": document_no, "n_documents": n_documents,
+            "page_start": min(pages) if pages else None, "page_end": max(pages) if pages else None}
+
+
+def finish(plan_id: str, ex: Extracted, st: Structured, ts: TableSet,
+           terms: dict[str, list[dict]], *, extra_findings: list[Finding] | None = None,
+           document_no: int = 1, n_documents: int = 1) -> ParseResult:
+    """Build the output rows (with the plan's metadata) and run the
+    conservation check.  ``extra_findings`` go to validation.parquet; by
+    default they are the document boundaries of a file holding several
+    plans parsed as one (:func:`pipeline.volumes.find_boundaries`)."""
+    if extra_findings is None:
+        _, extra_findings = volumes.find_boundaries(ex)
+    plan = plan_row(st, document_no=document_no, n_documents=n_documents)
+    findings = conservation.check_extraction(ex) + conservation.check_blocks(ex, st) + list(extra_findings or [])
+    outputs = build_outputs(plan_id, st, ts, terms, findings, plan=plan)
+    # the output-level check is a safety net: report it only when the
+    # block-level check (which names the page and text) found nothing
+    lost = [f for f in findings if f.check == "conservation"]
+    out_findings = [] if lost else conservation.check_outputs(ex, outputs.rows)
+    if out_findings:
+        outputs = build_outputs(plan_id, st, ts, terms, findings + out_findings, plan=plan)
+    return ParseResult(plan_id, ex, st, ts, outputs, findings + out_findings)
+
+
+def _parse_one(path, plan_id: str, ex: Extracted, tick, extra: list[Finding] | None, k: int,
+               n: int) -> ParseResult:
     tick("structure")
     st = stage("structure", path, structure, ex)
     tick("tables")
@@ -84,21 +122,55 @@ def parse(path: str | Path, plan_id: str | None = None, *, jobs: int | None = No
     tick("terms")
     terms = stage("terms", path, run_terms, st, ts)
     tick("emit")
-    return finish(plan_id, ex, st, ts, terms)
+    return finish(plan_id, ex, st, ts, terms, extra_findings=extra, document_no=k, n_documents=n)
 
 
-def finish(plan_id: str, ex: Extracted, st: Structured, ts: TableSet,
-           terms: dict[str, list[dict]]) -> ParseResult:
-    """Build the output rows and run the conservation check."""
-    findings = conservation.check_extraction(ex) + conservation.check_blocks(ex, st)
-    outputs = build_outputs(plan_id, st, ts, terms, findings)
-    # the output-level check is a safety net: report it only when the
-    # block-level check (which names the page and text) found nothing
-    lost = any(f.check == "conservation" for f in findings)
-    out_findings = [] if lost else conservation.check_outputs(ex, outputs.rows)
-    if out_findings:
-        outputs = build_outputs(plan_id, st, ts, terms, findings + out_findings)
-    return ParseResult(plan_id, ex, st, ts, outputs, findings + out_findings)
+def parse_documents(path: str | Path, plan_id: str | None = None, *, jobs: int | None = None,
+                    cache_dir: str | Path | None = None, progress=None, engine: str = "pdfium",
+                    on_pages=None, **limits) -> list[ParseResult]:
+    """Like :func:`parse`, for a file that may hold several plans (a 汇编, or
+    PDFs concatenated): each document found by :mod:`pipeline.volumes` is
+    parsed as a plan of its own, ``<plan_id>-1``, ``<plan_id>-2``, … (one
+    document: one result with ``plan_id`` itself).  A PDF volume is
+    reassembled per page range from the page cache (a temporary one when
+    ``cache_dir`` is None), so its pages are parsed once.  The input is read
+    once (:func:`pipeline.extract.read_input`: stdin and pipes work);
+    ``limits`` as for :func:`parse`."""
+    import tempfile
+
+    plan_id = plan_id or plan_id_from_path(path)
+    tick = progress or (lambda name: None)
+    tick("extract")
+    from .extract import read_input
+    from .terms.tokenizer import preload
+
+    limits = {k: v for k, v in limits.items() if v is not None}
+    page_limits = {k: v for k, v in limits.items() if k == "page_timeout"}
+    inp = stage("extract", path, read_input, path,
+                **{k: v for k, v in limits.items() if k in ("max_bytes", "read_timeout")})
+    kind = inp.kind
+    with tempfile.TemporaryDirectory(prefix="plan-pages-") as tmp:
+        cache = cache_dir if cache_dir is not None or kind != "pdf" else tmp
+        ex = stage("extract", path, extract, inp, jobs=jobs, cache_dir=cache, engine=engine,
+                   while_waiting=preload, on_pages=on_pages, **page_limits)
+        bounds, found = stage("volumes", path, volumes.find_boundaries, ex)
+        if not bounds:
+            return [_parse_one(path, plan_id, ex, tick, found, 1, 1)]
+        parts = None
+        if kind == "pdf" and volumes.starts_at_pages(ex, bounds):
+            parts = [stage("extract", path, extract, inp, jobs=jobs, cache_dir=cache, engine=engine,
+                           page_range=r, **page_limits) for r in volumes.page_ranges(ex, bounds)]
+        elif kind == "text":
+            from .cjk import remove_controls
+            from .extract.text import decode_bytes
+
+            text, _ = decode_bytes(inp.data, inp.shown)
+            text = remove_controls(text)[0]          # as extract_text does
+            parts = stage("volumes", path, volumes.split_text, ex, bounds, text)
+        if parts is None:
+            parts = volumes.split_lines(ex, bounds)
+    n = len(parts)
+    return [_parse_one(path, f"{plan_id}-{k}", part, tick, found, k, n) for k, part in enumerate(parts, start=1)]
 
 
-__all__ = ["parse", "finish", "plan_id_from_path", "InputError"]
+__all__ = ["parse", "parse_documents", "finish", "plan_row", "plan_id_from_path", "InputError"]

@@ -5,9 +5,22 @@ low-cardinality text columns (kinds, measures, attributes, categories) are
 dictionary-encoded.  Every file carries ``plan_id`` and file-level metadata
 (plan_id, source sha256, pipeline and schema versions).  ``docs/schema.md``
 documents each column with an example row.
+
+Readers' conveniences, part of the contract:
+
+* no column is named after a reserved SQL keyword (DuckDB's ``order``,
+  ``group``, ``check`` …), so queries need no quoting — :data:`SQL_RESERVED`
+  is checked by the tests;
+* the files carry pandas metadata naming pandas' nullable extension types
+  for integer and boolean columns (``Int32``, ``Int64``, ``boolean``), so
+  ``pd.read_parquet`` reads ``year`` as ``2025`` / ``<NA>``, not ``2025.0``
+  / ``NaN`` (DuckDB, Polars and pyarrow ignore it).
 """
 
 from __future__ import annotations
+
+import datetime
+import json
 
 import pyarrow as pa
 
@@ -26,11 +39,11 @@ def _s(*fields: tuple[str, pa.DataType]) -> pa.Schema:
 
 SECTIONS = _s(
     ("node_id", STR), ("parent_id", STR), ("kind", CAT), ("number", I32), ("label", STR),
-    ("title", STR), ("level", I32), ("order", I32), ("page_start", I32), ("page_end", I32),
+    ("title", STR), ("level", I32), ("seq", I32), ("page_start", I32), ("page_end", I32),
     ("path", STR), ("text", STR),
 )
 PARAGRAPHS = _s(
-    ("para_id", STR), ("node_id", STR), ("column_no", I32), ("order", I32), ("text", STR),
+    ("para_id", STR), ("node_id", STR), ("column_no", I32), ("seq", I32), ("text", STR),
     ("page_start", I32), ("page_end", I32), ("n_chars", I32),
 )
 COLUMNS = _s(
@@ -42,7 +55,7 @@ COLUMN_ITEMS = _s(
     ("page_start", I32), ("page_end", I32),
 )
 NOTES = _s(
-    ("kind", CAT), ("node_id", STR), ("column_no", I32), ("table_id", STR), ("order", I32),
+    ("kind", CAT), ("node_id", STR), ("column_no", I32), ("table_id", STR), ("seq", I32),
     ("text", STR), ("page", I32),
 )
 TABLES = _s(
@@ -50,7 +63,7 @@ TABLES = _s(
     ("row_span", I32), ("col_span", I32), ("is_header", BOOL), ("kind", CAT), ("title", STR),
 )
 INDICATORS = _s(
-    ("table_id", STR), ("row_no", I32), ("category_no", I32), ("category", CAT), ("group", STR),
+    ("table_id", STR), ("row_no", I32), ("category_no", I32), ("category", CAT), ("group_label", STR),
     ("name", STR), ("unit", CAT), ("attribute", CAT), ("page", I32),
 )
 INDICATOR_VALUES = _s(
@@ -69,14 +82,28 @@ PROJECT_SUMMARY = _s(
     ("invested_in_period", pa.int64()), ("page", I32),
 )
 VALIDATION = _s(
-    ("check", CAT), ("severity", CAT), ("table_id", STR), ("location", STR), ("message", STR),
-    ("expected", STR), ("actual", STR),
+    ("rule", CAT), ("severity", CAT), ("table_id", STR), ("location", STR), ("message", STR),
+    ("expected", STR), ("actual", STR), ("source", CAT),
 )
 KEYWORDS = _s(
     ("node_id", STR), ("level", I32), ("rank", I32), ("keyword", STR), ("weight", F64), ("count", I32),
 )
 TOKENS = _s(
     ("node_id", STR), ("para_id", STR), ("position", I32), ("token", STR),
+)
+
+DATE = pa.date32()
+#: The plan's metadata as the document states it (pipeline/metadata.py): one row.
+PLAN = _s(
+    ("title", STR), ("title_source", CAT), ("government", STR), ("government_source", CAT),
+    ("level", CAT), ("level_source", CAT), ("kind", CAT), ("kind_source", CAT),
+    ("period_start", I32), ("period_end", I32), ("period_source", CAT),
+    ("horizon_year", I32), ("horizon_source", CAT),
+    ("adopted_on", DATE), ("adopted_by", STR), ("adopted_source", CAT),
+    ("issued_on", DATE), ("issued_source", CAT), ("issuer", STR), ("issuer_source", CAT),
+    ("doc_number", STR), ("doc_number_source", CAT),
+    ("source_name", STR), ("source_sha256", STR), ("source_kind", CAT),
+    ("document_no", I32), ("n_documents", I32), ("page_start", I32), ("page_end", I32),
 )
 
 #: file name → schema, in the order files are written.
@@ -94,13 +121,44 @@ CONTRACT: dict[str, pa.Schema] = {
     "validation.parquet": VALIDATION,
     "keywords.parquet": KEYWORDS,
     "tokens.parquet": TOKENS,
+    "plan.parquet": PLAN,
 }
 
 
-def file_metadata(plan_id: str, sha256: str, pipeline_version: str) -> dict[bytes, bytes]:
-    """Key/value metadata stored in every Parquet file's footer."""
-    return {b"plan_id": plan_id.encode(), b"source_sha256": sha256.encode(),
+#: Reserved words of DuckDB's SQL dialect (``duckdb_keywords()``, category
+#: ``reserved``) that a column name must not be.
+SQL_RESERVED = frozenset("""
+all analyse analyze and any array as asc asymmetric both case cast check collate column constraint create
+default deferrable desc describe distinct do else end except false fetch for foreign from group having
+in initially intersect into lambda lateral leading limit not null offset on only or order pivot pivot_longer
+pivot_wider placing primary qualify references returning select show some summarize symmetric table then to
+trailing true union unique unpivot using variadic when where window with
+""".split())
+
+_PANDAS_TYPE = {pa.int32(): ("int32", "Int32"), pa.int64(): ("int64", "Int64"), pa.bool_(): ("bool", "boolean")}
+
+
+def pandas_metadata(schema: pa.Schema) -> bytes:
+    """The ``pandas`` footer key for ``schema``: integer and boolean columns
+    as pandas' nullable extension types, so pandas keeps them integers when
+    a column has nulls.  Only those columns are listed (pyarrow converts the
+    others by their Arrow type); no pandas version is recorded, so the bytes
+    depend on the schema alone (deterministic outputs)."""
+    cols = [{"name": f.name, "field_name": f.name, "pandas_type": _PANDAS_TYPE[f.type][0],
+             "numpy_type": _PANDAS_TYPE[f.type][1], "metadata": None}
+            for f in schema if f.type in _PANDAS_TYPE]
+    return json.dumps({"index_columns": [], "column_indexes": [], "columns": cols,
+                       "creator": {"library": "plan-pipeline"}}, sort_keys=True).encode()
+
+
+def file_metadata(plan_id: str, sha256: str, pipeline_version: str, plan: dict | None = None) -> dict[bytes, bytes]:
+    """Key/value metadata stored in every Parquet file's footer; ``plan``
+    (the plan.parquet row) is stored as JSON under ``plan``."""
+    meta = {b"plan_id": plan_id.encode(), b"source_sha256": sha256.encode(),
             b"pipeline_version": pipeline_version.encode(), b"schema_version": SCHEMA_VERSION.encode()}
+    if plan:
+        meta[b"plan"] = json.dumps(plan, ensure_ascii=False, sort_keys=True, default=str).encode()
+    return meta
 
 
 def build_table(schema: pa.Schema, rows: list[dict], plan_id: str, metadata: dict[bytes, bytes]) -> pa.Table:
@@ -116,5 +174,7 @@ def build_table(schema: pa.Schema, rows: list[dict], plan_id: str, metadata: dic
             if cols[f.name].type != f.type:
                 cols[f.name] = cols[f.name].cast(f.type)
         else:
+            if f.type == DATE:
+                vals = [datetime.date.fromisoformat(v) if isinstance(v, str) else v for v in vals]
             cols[f.name] = pa.array(vals, type=f.type)
-    return pa.table(cols, schema=schema).replace_schema_metadata(metadata)
+    return pa.table(cols, schema=schema).replace_schema_metadata({**metadata, b"pandas": pandas_metadata(schema)})

@@ -55,6 +55,24 @@ class Parsed:
         return cls(rows("sections.parquet"), rows("paragraphs.parquet"), rows("columns.parquet"),
                    rows("column_items.parquet"), rows("notes.parquet"))
 
+    @classmethod
+    def from_structured(cls, st) -> Parsed:
+        """The outline and paragraphs of a :class:`~pipeline.model.Structured`
+        (no tables stage, no files): for tests that parse many variants."""
+        sections = [{"node_id": n.node_id, "parent_id": n.parent_id, "kind": n.kind, "number": n.number,
+                     "title": n.title, "label": n.label} for n in st.nodes]
+        paragraphs = [{"node_id": b.node_id, "column_no": b.column_no, "text": b.text}
+                      for b in st.blocks if b.kind == "paragraph"]
+        return cls(sections, paragraphs, [], [], [])
+
+    def outline(self) -> tuple[list, list]:
+        """(chapters, sections) as (number, title) / (chapter number, number, title), whitespace removed."""
+        by = {s["node_id"]: s for s in self.sections}
+        chapters = [(s["number"], ns(s["title"])) for s in self.sections if s["kind"] == "chapter"]
+        sections = [(by[s["parent_id"]]["number"] if s["parent_id"] in by else None, s["number"], ns(s["title"]))
+                    for s in self.sections if s["kind"] == "section"]
+        return chapters, sections
+
     def location(self, node_id: str | None) -> tuple[int | None, int | None]:
         """(chapter number, section number) of a node."""
         by = {s["node_id"]: s for s in self.sections}
@@ -78,6 +96,14 @@ class Parsed:
                 continue
             out.append((*self.location(p["node_id"]), ns(p["text"])))
         return out
+
+
+def gold_outline() -> tuple[list, list]:
+    """The gold (chapters, sections) in the form of :meth:`Parsed.outline`."""
+    g = gold_document()
+    chapters = [(int(c["no"]), ns(c["title"])) for c in g["chapters"]]
+    sections = [(int(c["no"]), int(s["no"]), ns(s["title"])) for c in g["chapters"] for s in c["sections"]]
+    return chapters, sections
 
 
 def paragraph_score(parsed: Parsed) -> tuple[int, int, list, list]:

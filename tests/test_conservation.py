@@ -28,11 +28,13 @@ def test_lost_text_is_a_validation_error(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(run_mod, "structure", _lossy_structure)
     assert main(["parse", str(SEED_TXT), "--out", str(tmp_path), "--plan-id", "p"]) == 0
     rows = pq.read_table(tmp_path / "p" / "validation.parquet").to_pylist()
-    lost = [r for r in rows if r["check"] == "conservation"]
+    lost = [r for r in rows if r["rule"] == "conservation"]
     assert len(lost) == 1 and lost[0]["severity"] == "error"
     assert lost[0]["expected"] == "实现争先进位。"
     assert lost[0]["location"] == "pages 1-2"       # the paragraph runs over the first page break
-    assert "conservation" in capsys.readouterr().err
+    assert lost[0]["source"] == "extraction"        # the parser's fault, not the document's
+    err = capsys.readouterr().err
+    assert "1 extraction problem (conservation)" in err
 
 
 def test_strict_mode_fails_and_writes_nothing(tmp_path, monkeypatch, capsys):

@@ -250,7 +250,7 @@ def _plan(pid, indicators=(), values=(), projects=(), summary=(), tables=()):
 
 
 def _ind(tid, n, name, unit="%", attribute="预期性", category="经济发展"):
-    return {"table_id": tid, "row_no": n, "category": category, "group": None, "name": name, "unit": unit,
+    return {"table_id": tid, "row_no": n, "category": category, "group_label": None, "name": name, "unit": unit,
             "attribute": attribute, "page": 1}
 
 

@@ -51,6 +51,7 @@ def repo(tmp_path_factory) -> Path:
         else:
             shutil.copy(src, r / name)
     (r / "raw").mkdir()
+    (r / "raw" / "corpus").mkdir()      # the corpus stage's folder (tests/test_corpus_dvc.py fills one)
     shutil.copy(SEED_TXT, r / "raw" / "plan-a.txt")
     text = SEED_TXT.read_text(encoding="utf-8")
     (r / "raw" / "plan-b.txt").write_text(text.replace("7左右", "6.5左右"), encoding="utf-8")
@@ -62,8 +63,8 @@ def repo(tmp_path_factory) -> Path:
 
 def test_repro_builds_contract_then_is_a_noop(repo):
     log = _dvc(repo, "repro")
-    assert _ran(log) == sorted(f"{s}@{p}" for s in ("extract", "structure", "tables", "emit")
-                               for p in ("plan-a", "plan-b"))
+    assert _ran(log) == sorted([f"{s}@{p}" for s in ("extract", "structure", "tables", "emit")
+                                for p in ("plan-a", "plan-b")] + ["corpus"])
     for plan in ("plan-a", "plan-b"):
         for f in CONTRACT:
             assert (repo / "output" / plan / f).is_file(), (plan, f)
@@ -110,3 +111,37 @@ def test_duckdb_cli_example_from_the_readme(repo):
                         "order by plan_id"], cwd=repo, capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
     assert r.stdout.split() == ["plan_id", "plan-a", "plan-b"]
+
+
+def test_noop_make_main_is_fast_and_quiet(repo):
+    """After a run, `make main` neither reinstalls nor reruns anything, prints
+    no `dvc push` hint, and costs under 2 s of CPU (CPU time, not wall time:
+    the shared machine's load would make wall time noisy)."""
+    import resource
+
+    for name in ("Makefile", "pyproject.toml"):
+        shutil.copy2(ROOT / name, repo / name)     # copy2 keeps the mtime the install stamp is compared with
+    venv = Path(sys.executable).parent.parent
+    make = ["make", "main", f"VENV={venv}"]
+    dry = subprocess.run([*make, "-n"], cwd=repo, capture_output=True, text=True, timeout=60)
+    assert dry.returncode == 0, dry.stderr
+    assert "pip install" not in dry.stdout, "make main would reinstall although pyproject.toml is unchanged"
+    f = repo / "raw" / "plan-b.txt"
+    f.write_text(f.read_text(encoding="utf-8").replace("6左右", "5.5左右"), encoding="utf-8")
+    first = subprocess.run(make, cwd=repo, capture_output=True, text=True, timeout=900)
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert _ran(first.stdout + first.stderr) == sorted(f"{s}@plan-b" for s in ("extract", "structure", "tables", "emit"))
+    assert "to send your updates" not in first.stdout + first.stderr      # dvc's "Use `dvc push` …" dropped
+    assert "git add" not in first.stdout + first.stderr                 # core.autostage: no git hint
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    r = subprocess.run(make, cwd=repo, capture_output=True, text=True, timeout=300)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    assert r.returncode == 0, r.stdout + r.stderr
+    out = r.stdout + r.stderr
+    assert _ran(out) == [] and "pip install" not in out and "up to date" in out
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    assert cpu < 2.0, f"no-op make main took {cpu:.2f} s of CPU"
+    # a pyproject.toml change is noticed: the next make main would install
+    (repo / "pyproject.toml").touch()
+    dry = subprocess.run([*make, "-n"], cwd=repo, capture_output=True, text=True, timeout=60)
+    assert "pip install" in dry.stdout

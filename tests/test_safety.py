@@ -416,7 +416,7 @@ def test_f7_known_fact_missing_cjk_font_is_a_clear_error_not_silent_loss(plan_pd
     assert c1 == MissingFont.exit_code and "install a CJK font" in line, line
     assert c2 == 0, e2
     rows = pq.read_table(tmp_path / "o" / "plan-pdf" / "validation.parquet").to_pylist()
-    msgs = [x["message"] for x in rows if x["check"] == "extraction"]
+    msgs = [x["message"] for x in rows if x["rule"] == "extraction"]
     assert msgs and all("STSong-Light" in m and "install a CJK font" in m for m in msgs)
     assert c3 == StrictModeFailure.exit_code, e3
 
@@ -458,7 +458,7 @@ def test_f8_known_fact_twenty_million_character_page_is_skipped_fast_and_small(p
     assert p.returncode == 0, p.stderr.read()
     assert took < 30 and peak < 2**30, (took, peak)
     rows = pq.read_table(out / "bomb-pdf" / "validation.parquet").to_pylist()
-    assert [x["message"] for x in rows if x["check"] == "extraction"] == [
+    assert [x["message"] for x in rows if x["rule"] == "extraction"] == [
         "page 8 skipped: about 20,000,000 characters (limit 100,000)"]
     print(f"20M-character page: {took:.1f} s, peak {peak / 2**20:.0f} MiB (process tree)")
     r = _cli("parse", str(bomb), "--out", str(tmp_path / "o2"), "--jobs", "1", "--strict")
@@ -503,7 +503,7 @@ def test_f9_twenty_digit_amount_is_a_finding_not_a_crash(plan_txt, tmp_path, cap
     p.write_text("\n".join(lines), encoding="utf-8")
     assert main(["parse", str(p), "--out", str(tmp_path / "o"), "-q"]) == 0, capsys.readouterr().err
     rows = pq.read_table(tmp_path / "o" / "glued" / "validation.parquet").to_pylist()
-    hit = [x for x in rows if x["check"] == "unparsed_cell" and x["actual"] == "25000500020000123456789"]
+    hit = [x for x in rows if x["rule"] == "unparsed_cell" and x["actual"] == "25000500020000123456789"]
     assert hit and "plausible range" in hit[0]["message"]
     projects = pq.read_table(tmp_path / "o" / "glued" / "projects.parquet").to_pylist()
     assert projects[0]["total_investment"] is None and projects[0]["invested_before"] == 5000
@@ -536,7 +536,7 @@ def test_f10_control_characters_removed_and_counted(plan_txt, tmp_path):
             assert not any(cjk.CONTROL_CHARS.search(t or "") for t in pq.read_table(d / name)[col].to_pylist())
     n = len(cjk.CONTROL_CHARS.findall(hostile.ESCAPES))
     rows = pq.read_table(d / "validation.parquet").to_pylist()
-    assert [x["message"] for x in rows if x["check"] == "extraction"] == [
+    assert [x["message"] for x in rows if x["rule"] == "extraction"] == [
         f"{n} control characters removed (not text: terminal escapes, NUL, …)"]
     assert any("[31m红色" in t for t in pq.read_table(d / "paragraphs.parquet")["text"].to_pylist())
 

@@ -77,7 +77,7 @@ def check_indicators(d: Path, gold_name: str, table_id: str, mapping: dict) -> N
     for g in gold:
         no = int(g["row_no"])
         x = inds[no]
-        assert (x["category"], x["group"] or "", x["name"], x["unit"], x["attribute"]) == \
+        assert (x["category"], x["group_label"] or "", x["name"], x["unit"], x["attribute"]) == \
             (g["category"], g.get("group", ""), g["name"], g["unit"], g["attribute"]), no
         assert x["category_no"] is not None
         uncertain = set(filter(None, g["uncertain"].split(";")))
@@ -143,19 +143,24 @@ def check_summary(d: Path) -> None:
 
 def check_validation(d: Path) -> None:
     """Exactly the mismatches of project_tables_check.md: 4 project rows and 6
-    aggregate rows printed in both annex tables; nothing else is an error."""
+    aggregate rows printed in both annex tables — each aggregate reported once,
+    in the summary table, naming the project table; nothing else is an error,
+    and every one is the document's own inconsistency."""
     found = [f for f in rows(d, "validation.parquet") if f["severity"] == "error"]
     summary_tid = table_ids(d, "project_summary")[0]
     project_tid = table_ids(d, "project")[0]
     want = Counter([(project_tid, f"project {n}") for n in BAD_PROJECTS]
-                   + [(t, a) for t in (summary_tid, project_tid) for a in BAD_AGGREGATES])
+                   + [(summary_tid, f"{a} (also in {project_tid})") for a in BAD_AGGREGATES])
     have = Counter((f["table_id"], f["location"]) for f in found)
     assert have == want
-    assert {f["check"] for f in found} == {"row_identity"}
+    assert {f["rule"] for f in found} == {"row_identity"}
+    assert {f["source"] for f in found} == {"document"}
     by_loc = {(f["table_id"], f["location"]): f for f in found}
     assert by_loc[(project_tid, "project 3")]["expected"] == "24348"
     assert by_loc[(project_tid, "project 3")]["actual"] == "14348"
-    assert by_loc[(summary_tid, "total")]["expected"] == "12372118"
+    total = by_loc[(summary_tid, f"total (also in {project_tid})")]
+    assert total["expected"] == "12372118"
+    assert f"tables {summary_tid}, {project_tid}" in total["message"]
 
 
 def check_grid(d: Path) -> None:
@@ -374,3 +379,34 @@ def test_text_grid_loses_nothing_on_perturbed_tables(seed_text):
             prj.extract(g, None)
         assert Counter("".join(cjk.strip_all_space(t) for _, t in src)) == \
             Counter("".join(cjk.strip_all_space(c.text) for c in g.cells))
+
+
+def test_findings_say_where_they_come_from():
+    """``source`` comes from the one mapping in pipeline.model: the plan's own
+    inconsistencies are ``document``, everything else (and any new check) is
+    ``extraction`` unless registered."""
+    from pipeline.model import FINDING_SOURCE, Finding, finding_source
+
+    assert Finding("row_identity", "error", "T1", "project 3", "m").source == "document"
+    assert Finding("sum_mismatch", "error", "T1", "total", "m").source == "document"
+    assert Finding("conservation", "error", None, "page 2", "m").source == "extraction"
+    assert Finding("unparsed_cell", "info", "T1", "row 1", "m").source == "extraction"
+    assert Finding("some_new_check", "warning", None, None, "m").source == "extraction"
+    assert Finding("row_identity", "error", None, None, "m", source="extraction").source == "extraction"
+    assert set(FINDING_SOURCE.values()) == {"document", "extraction"}
+    assert finding_source("row_identity") == "document"
+
+
+def test_duplicate_findings_across_tables_are_merged():
+    from pipeline.model import Finding
+    from pipeline.tables.validate import merge_duplicates
+
+    a = Finding("row_identity", "error", "T3", "total", "合计: …", "10", "9")
+    b = Finding("row_identity", "error", "T4", "total", "合计: …", "10", "9")
+    c = Finding("row_identity", "error", "T4", "project 3", "x: …", "5", "4")
+    d = Finding("row_identity", "error", "T4", "total", "合计: …", "11", "9")   # other figures: not the same
+    out = merge_duplicates([a, c, b, d])
+    assert [(f.table_id, f.location) for f in out] == [("T3", "total (also in T4)"), ("T4", "project 3"),
+                                                       ("T4", "total")]
+    assert out[0].message.endswith("[the same row in tables T3, T4]") and out[0].source == "document"
+    assert merge_duplicates([a, a]) == [a]          # the same table twice is one finding, nothing to name

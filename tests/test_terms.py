@@ -293,7 +293,9 @@ def test_print_terms_table(seed, terms, out_dir):
 def test_grep_lists_paragraphs_with_paths(out_dir):
     paras = pd.read_parquet(out_dir / "paragraphs.parquet")
     items = pd.read_parquet(out_dir / "column_items.parquet")
+    projs = pd.read_parquet(out_dir / "projects.parquet")
     expected = sum("侨梦苑" in cjk.strip_all_space(t) for t in list(paras.text) + list(items.raw))
+    expected += sum("侨梦苑" in cjk.strip_all_space(f"{n}{c}") for n, c in zip(projs.name, projs.content))
     buf = io.StringIO()
     n = grep(out_dir, "侨梦苑", file=buf)
     assert n == expected > 0
@@ -303,6 +305,39 @@ def test_grep_lists_paragraphs_with_paths(out_dir):
     assert grep(out_dir, "这个词不存在", file=io.StringIO()) == 0
     with pytest.raises(InputError):
         grep(out_dir.parent / "missing", "侨梦苑", file=io.StringIO())
+
+
+def test_grep_finds_indicator_and_project_rows(out_dir):
+    """Table rows are searched like paragraphs (normalised, whitespace ignored)
+    and named by their table and row."""
+    from pipeline.terms import find
+
+    hits = find(out_dir, "森林 覆盖率")
+    assert [(h.kind, h.ref) for h in hits] == [("indicator", "T1#22"), ("indicator", "T2#18")]
+    h = hits[1]
+    assert h.where.startswith("T2 ") and "“十四五”" in h.where and h.where.endswith("row 18")
+    assert h.text[h.start:h.end] == "森林覆盖率" and "约束性" in h.text
+    ind = pd.read_parquet(out_dir / "indicators.parquet").query("table_id == 'T2' and row_no == 18")
+    assert ind.name.tolist() == ["森林覆盖率"]
+    hits = find(out_dir, "文化体育场馆")
+    assert [(h.kind, h.ref) for h in hits] == [("project", "T4#32")] and "project 32" in hits[0].where
+    # every indicator and project name is found in its own row
+    for name in pd.read_parquet(out_dir / "indicators.parquet").name:
+        assert any(h.kind == "indicator" for h in find(out_dir, name)), name
+
+
+def test_grep_regex(out_dir):
+    from pipeline.terms import find
+
+    plain = {h.ref for h in find(out_dir, "侨梦苑")} | {h.ref for h in find(out_dir, "华侨华人")}
+    assert {h.ref for h in find(out_dir, "侨梦苑|华侨华人", use_regex=True)} == plain
+    amounts = find(out_dir, r"\d+(\.\d+)?亿元", use_regex=True)
+    assert len(amounts) > 10 and all(re.search(r"\d+(\.\d+)?亿元", h.text) for h in amounts)
+    assert {h.kind for h in amounts} >= {"paragraph", "indicator"}
+    with pytest.raises(InputError):
+        find(out_dir, "([", use_regex=True)
+    with pytest.raises(InputError):
+        find(out_dir, "x*", use_regex=True)        # matches everything
 
 
 def test_output_tokenizer_has_the_plans_terms(seed, out_dir):

@@ -16,7 +16,7 @@ tool wrote — never a plan output, a directory holding plans, or anything
 else (:class:`~pipeline.errors.OutputConflict`, exit 2):
 
 * ``changes.parquet`` — one row per change, schema :data:`CHANGES_SCHEMA`,
-  plan ids in the file metadata (``plan_a``, ``plan_b``);
+  plan ids in the ``plan_a``/``plan_b`` columns and in the file metadata;
 * ``report.html`` — one self-contained page (inline CSS, no scripts, no
   network): summary, chapter navigation, changes with <ins>/<del>.
 """
@@ -30,13 +30,14 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from .. import outdir
+from ..contract import resolve_plan_dir
 from .compare import diff_plans
 from .load import PlanData, load_plan, resolve
 from .report import render_report
 from .schema import CHANGES_SCHEMA, Change, file_metadata, to_table
 
 __all__ = ["run_diff", "diff_pair", "diff_pairs", "diff_plans", "write_diff", "load_plan", "Change",
-           "CHANGES_SCHEMA", "default_out"]
+           "CHANGES_SCHEMA", "default_out", "diff_summary"]
 
 
 def default_out(a_id: str, b_id: str, root: str | Path = "output") -> Path:
@@ -46,9 +47,13 @@ def default_out(a_id: str, b_id: str, root: str | Path = "output") -> Path:
 
 def default_root(a: str | Path) -> Path:
     """Where a diff goes when ``--out`` is not given: next to the inputs'
-    output root — the directory holding plan output ``a``, or, for an input
-    file, the file's own directory — never the current directory by accident."""
-    return Path(a).resolve().parent
+    output root — the directory holding plan output ``a`` (also when ``a``
+    is an output root holding one plan), or, for an input file, the file's
+    own directory — never the current directory by accident."""
+    p = Path(a)
+    if p.is_file():
+        return p.resolve().parent
+    return resolve_plan_dir(p).resolve().parent
 
 
 def write_diff(out_dir: str | Path, a: PlanData, b: PlanData, changes: list[Change]) -> Path:
@@ -65,15 +70,19 @@ def write_diff(out_dir: str | Path, a: PlanData, b: PlanData, changes: list[Chan
 
 
 def run_diff(a: str | Path, b: str | Path, out: str | Path | None = None, *, jobs: int | None = None) -> Path:
-    """Compare two plans (parsed output dirs, or input files parsed first
-    with ``jobs`` page workers) and write the diff to ``out`` (default
-    :func:`default_root` ``/diffs/<a>__<b>/``).  Returns the output directory."""
+    """Compare two plans (parsed plan dirs, output roots holding one plan, or
+    input files parsed first with ``jobs`` page workers) and write the diff to
+    ``out`` (default :func:`default_root` ``/diffs/<a>__<b>/``).  Returns the
+    output directory."""
     work = None
     if out is not None:                                    # fail before parsing anything
         outdir.check_root(Path(out).parent)
         outdir.check_replaceable(Path(out), "diff")
     try:
-        if not (Path(a).is_dir() and Path(b).is_dir()):
+        for side in (a, b):               # fail fast, before parsing either input file
+            if not Path(side).is_file():
+                resolve_plan_dir(side)
+        if Path(a).is_file() or Path(b).is_file():
             work = tempfile.TemporaryDirectory(prefix="plan-diff-")
         da = resolve(a, work, jobs=jobs, side="a")
         db = resolve(b, work, jobs=jobs, side="b")
@@ -84,6 +93,24 @@ def run_diff(a: str | Path, b: str | Path, out: str | Path | None = None, *, job
     finally:
         if work is not None:
             work.cleanup()
+
+
+def diff_summary(out_dir: str | Path) -> dict:
+    """What a written diff holds: plan ids, where it is, change counts by
+    kind of change and by level (read back from ``changes.parquet``)."""
+    from collections import Counter
+
+    from .schema import CHANGES, LEVELS
+
+    d = Path(out_dir)
+    t = pq.read_table(d / "changes.parquet", columns=["level", "change"])
+    meta = t.schema.metadata or {}
+    by_change = Counter(t.column("change").to_pylist())
+    by_level = Counter(t.column("level").to_pylist())
+    return {"plan_a": meta.get(b"plan_a", b"").decode(), "plan_b": meta.get(b"plan_b", b"").decode(),
+            "out": str(d), "report": str(d / "report.html"),
+            "changes": {"total": t.num_rows, "by_change": {k: by_change[k] for k in CHANGES if by_change[k]},
+                        "by_level": {k: by_level[k] for k in LEVELS if by_level[k]}}}
 
 
 def diff_pair(a_dir: str | Path, b_dir: str | Path, out_root: str | Path = "output") -> Path:

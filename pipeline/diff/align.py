@@ -20,6 +20,13 @@ between two versions of a plan each node has one clear counterpart (scores
 near 1 against ≈0.1 for everything else), which is exactly the case where
 best-first equals the optimal assignment, and greedy is deterministic and
 easy to explain ("this was the most similar pair left").
+
+Between versions far apart (a 11th and a 12th five-year plan) a 篇 or 章 is
+often renamed *and* rewritten, so its content no longer matches;
+:func:`pair_renamed` then pairs the leftovers in the same place by title
+(containment, or similar titles sharing an object phrase) or by the
+children that went over, so they are reported as renamed, not as a removal
+plus an addition.
 """
 
 from __future__ import annotations
@@ -42,6 +49,26 @@ PARENT_BONUS = 0.1
 SAME_TITLE_BONUS = 0.15
 #: containment above which an unmatched node counts as split from / merged into a matched one
 SPLIT_CONTAINMENT = 0.6
+#: renames of 篇/章/节 whose text was rewritten too (content no longer
+#: matches): title similarity from which two leftover nodes in the same
+#: place are one node renamed, when the titles also share a run of
+#: :data:`RENAME_RUN` characters …
+RENAME_TITLE = 0.5
+#: … (a title is a verb and an object: two-character verbs and endings —
+#: 加强, 完善, 深化 … 改革, 建设, 发展 — recur across unrelated titles; a
+#: shared object phrase is three characters or more: 深化投资体制改革 and
+#: 深化工资制度改革 are two topics, 加强农业服务体系建设 and
+#: 健全农业社会化服务体系 one; a run that only ends both titles must be one
+#: longer: 深化投资体制改革 / 深化文化体制机制改革 share just the ending 制改革) …
+RENAME_RUN = 3
+#: … or the share of a node's children whose partners sit under the other
+#: node (a 篇 keeps its chapters when its title changes), with at least two …
+RENAME_CHILDREN = 0.5
+#: … or one title containing the other, when the contained one has at least
+#: this many characters (第七篇 实施科教兴国战略… → 第七篇 创新驱动 实施科教兴国战略…)
+RENAME_CONTAINED = 4
+#: outline kinds the rename pass pairs, bottom-up (a 章 sees its 节 paired, a 篇 its 章)
+RENAME_KINDS = ("section", "chapter", "part")
 
 
 def greedy_match(cands: Iterable[tuple[float, tuple, object, object]]) -> dict:
@@ -98,11 +125,11 @@ class ONode:
 def build_outline(plan: PlanData) -> dict[str, ONode]:
     """Outline nodes of a plan, with content fingerprints."""
     nodes: dict[str, ONode] = {}
-    for s in sorted(plan.sections, key=lambda r: r["order"]):
+    for s in sorted(plan.sections, key=lambda r: r["seq"]):
         label, title = s.get("label") or "", s.get("title") or ""
         nodes[s["node_id"]] = ONode(
             ref=s["node_id"], parent=s.get("parent_id"), kind=s.get("kind") or "section",
-            level=int(s.get("level") or 1), order=int(s["order"]), label=label, title=title,
+            level=int(s.get("level") or 1), order=int(s["seq"]), label=label, title=title,
             path=s.get("path") or f"{label} {title}".strip(),
             heading=f"{label} {title}".strip() if title != label else label)
     for n in nodes.values():
@@ -134,8 +161,8 @@ def build_outline(plan: PlanData) -> dict[str, ONode]:
     return nodes
 
 
-def chapter_of(nodes: dict[str, ONode], ref: str | None) -> str | None:
-    """The chapter (or top-level node) a node sits in, as ``label title``."""
+def chapter_node(nodes: dict[str, ONode], ref: str | None) -> ONode | None:
+    """The chapter (or top-level node: a 篇 itself, an annex) a node sits in."""
     best = None
     while ref in nodes:
         n = nodes[ref]
@@ -144,6 +171,12 @@ def chapter_of(nodes: dict[str, ONode], ref: str | None) -> str | None:
             if n.kind == "chapter":
                 break
         ref = n.parent
+    return best
+
+
+def chapter_of(nodes: dict[str, ONode], ref: str | None) -> str | None:
+    """The chapter (or top-level node) a node sits in, as ``label title``."""
+    best = chapter_node(nodes, ref)
     return best.heading if best else None
 
 
@@ -202,6 +235,87 @@ def align_outline(a: dict[str, ONode], b: dict[str, ONode]) -> dict[str, str]:
     return match
 
 
+def _crosses(x: ONode, y: ONode, pairs: list[tuple[ONode, ONode]]) -> bool:
+    """True if pairing x with y contradicts the reading order of a pair
+    already made (one before the other in A, after it in B)."""
+    return any((px.order < x.order) != (py.order < y.order) for px, py in pairs)
+
+
+def _rename_evidence(x: ONode, y: ONode, b: dict[str, ONode], match: dict[str, str]) -> float:
+    """How strongly leftover ``x`` (A) and ``y`` (B) are one node renamed
+    (0: not at all): children that went over (strongest: 1 + their share),
+    title containment (1), or similar titles sharing an object phrase (their
+    similarity)."""
+    went = sum(1 for c in x.children if c in match and b[match[c]].parent == y.ref)
+    if went >= 2 and went / len(x.children) >= RENAME_CHILDREN:
+        return 1.0 + went / len(x.children)
+    kx, ky = words.key(x.title), words.key(y.title)
+    short, long_ = sorted((kx, ky), key=len)
+    if len(short) >= RENAME_CONTAINED and short in long_:
+        return 1.0
+    best = 0.0
+    t = words.ratio(x.title, y.title)
+    if t >= RENAME_TITLE and kx and ky:
+        m = SequenceMatcher(None, kx, ky, autojunk=False).find_longest_match(0, len(kx), 0, len(ky))
+        ending = m.a + m.size == len(kx) and m.b + m.size == len(ky)
+        if m.size >= RENAME_RUN + (1 if ending else 0):
+            best = t
+    return best
+
+
+def pair_renamed(a: dict[str, ONode], b: dict[str, ONode], match: dict[str, str]) -> dict[str, str]:
+    """Second pass over the 篇/章/节 the content match left on both sides:
+    pairs that are one node renamed, even when its text was rewritten.
+
+    A leftover A node and a leftover B node of the same kind are candidates
+    when one title contains the other (:data:`RENAME_CONTAINED` characters
+    at least), or their titles are similar and share an object phrase
+    (:data:`RENAME_TITLE`, :data:`RENAME_RUN`), or most of the A node's
+    children sit under the B node (:data:`RENAME_CHILDREN`); and when their
+    parents are partners (or both leftovers themselves).  Candidates are
+    taken best first and only in reading order: a pair may not cross a pair
+    already made of the same kind (moved pairs aside: the longest
+    order-keeping set of pairs fixes the order), so a rename is always "the
+    node in this place, retitled".  Kinds go bottom-up (a 章 sees its 节
+    paired, a 篇 its 章), then again (a 节 under a 章 paired in the previous
+    round now has a matched parent), until nothing changes.  Returns the new
+    pairs {a_ref: b_ref}."""
+    match = dict(match)
+    new: dict[str, str] = {}
+    for _round in range(len(RENAME_KINDS)):
+        before = len(new)
+        for kind in RENAME_KINDS:
+            rev = {y: x for x, y in match.items()}
+            xs = [n for n in a.values() if n.kind == kind and n.ref not in match]
+            ys = [n for n in b.values() if n.kind == kind and n.ref not in rev]
+            cands = []
+            for x in xs:
+                for y in ys:
+                    if x.parent:
+                        parent_ok = match.get(x.parent) == y.parent or \
+                            (x.parent not in match and y.parent is not None and y.parent not in rev)
+                    else:
+                        parent_ok = y.parent is None
+                    if not parent_ok:
+                        continue
+                    ev = _rename_evidence(x, y, b, match)
+                    if ev > 0:
+                        cands.append((ev, (abs(x.order - y.order), x.order, y.order), x, y))
+            pairs = sorted(((p, q) for p, q in match.items() if a[p].kind == kind and q in b),
+                           key=lambda pq: a[pq[0]].order)
+            keep = unchanged_order([(p, b[q].order) for p, q in pairs])   # moved pairs do not fix the order
+            made = [(a[p], b[q]) for p, q in pairs if p in keep]
+            for _ev, _tie, x, y in sorted(cands, key=lambda c: (-c[0], c[1])):
+                if x.ref in match or y.ref in rev or _crosses(x, y, made):
+                    continue
+                match[x.ref] = new[x.ref] = y.ref
+                rev[y.ref] = x.ref
+                made.append((x, y))
+        if len(new) == before:
+            break
+    return new
+
+
 @dataclass(slots=True)
 class OutlineDiff:
     """Result of comparing two outlines."""
@@ -221,6 +335,7 @@ def compare_outline(a: dict[str, ONode], b: dict[str, ONode]) -> OutlineDiff:
     """Align the outlines and classify every node: renamed, moved (to
     another parent, or out of order among its siblings), added, removed."""
     match = align_outline(a, b)
+    match.update(pair_renamed(a, b, match))
     rev = {y: x for x, y in match.items()}
     renamed = [(x, y) for x, y in match.items() if words.key(a[x].title) != words.key(b[y].title)]
     moved: list[tuple[str, str, str]] = []

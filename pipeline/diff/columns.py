@@ -57,7 +57,7 @@ def build_columns(plan: PlanData) -> dict[int, Column]:
     for it in sorted(plan.column_items, key=lambda r: (r["column_no"], r["item_no"])):
         if it["column_no"] in cols:
             cols[it["column_no"]].items.append(it)
-    for p in sorted(plan.paragraphs, key=lambda r: r["order"]):
+    for p in sorted(plan.paragraphs, key=lambda r: r["seq"]):
         if p.get("column_no") in cols:
             cols[p["column_no"]].paragraphs.append(p.get("text") or "")
     for c in cols.values():

@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Hashable
 
 from . import words
-from .align import ONode, OutlineDiff, build_outline, chapter_of, compare_outline
+from .align import ONode, OutlineDiff, build_outline, chapter_node, compare_outline
 from .columns import Column, align_columns, build_columns, diff_items, item_text
 from .load import PlanData
 from .paragraphs import align_groups
@@ -64,24 +64,51 @@ class _Ctx:
         self.split = splitter
         self.od: OutlineDiff = compare_outline(self.a.nodes, self.b.nodes)
         self.rev = {y: x for x, y in self.od.match.items()}
+        self.moved_a = {x for x, _, _ in self.od.moved}
+        #: chapter heading → (position in B's reading order, "b:<ref>" or "a:<ref>")
+        self.chapters: dict[str, tuple[float, str]] = {}
 
-    # position of A nodes in B's reading order (removed nodes sit after
-    # the partner of the nearest preceding matched node)
+    # position of A nodes in B's reading order: a removed node sits where
+    # it was — after everything B holds of the matched nodes before it
+    # (their whole subtree, unless the node is under them), moved nodes not
+    # counting (they left the place)
     def anchor(self, a_node: str | None) -> float:
         if a_node is None:
             return -1.0
         if a_node in self.od.match:
             return float(self.b.order(self.od.match[a_node]))
+        x = self.a.nodes[a_node]
+        ancestors = set()
+        ref = x.parent
+        while ref in self.a.nodes:
+            ancestors.add(ref)
+            ref = self.a.nodes[ref].parent
         best = -1.0
-        for n in sorted(self.a.nodes.values(), key=lambda n: n.order):
-            if n.order >= self.a.nodes[a_node].order:
-                break
-            if n.ref in self.od.match:
-                best = float(self.b.order(self.od.match[n.ref]))
+        for n in self.a.nodes.values():
+            if n.order >= x.order or n.ref not in self.od.match or n.ref in self.moved_a:
+                continue
+            partner = self.od.match[n.ref]
+            best = max(best, float(self.b.order(partner) if n.ref in ancestors else self._end_b(partner)))
         return best + 0.5
 
+    def _end_b(self, ref: str) -> int:
+        """Reading order of the last node of ``ref``'s subtree in B."""
+        if not hasattr(self, "_ends"):
+            self._ends: dict[str, int] = {}
+            for n in sorted(self.b.nodes.values(), key=lambda n: -n.order):
+                self._ends[n.ref] = max([n.order] + [self._ends[c] for c in n.children if c in self._ends])
+        return self._ends.get(ref, self.b.order(ref))
+
+    def _chapter(self, nodes: dict[str, ONode], ref: str | None, side: str) -> str | None:
+        n = chapter_node(nodes, ref)
+        if n is None:
+            return None
+        pos = float(n.order) if side == "b" else self.anchor(n.ref)
+        self.chapters.setdefault(n.heading, (pos, f"{side}:{n.ref}"))
+        return n.heading
+
     def chapter_b(self, b_node: str | None) -> str | None:
-        return chapter_of(self.b.nodes, b_node) if b_node else None
+        return self._chapter(self.b.nodes, b_node, "b") if b_node else None
 
     def chapter_a(self, a_node: str | None) -> str | None:
         """Chapter label of an A node, as printed in B when its chapter survived."""
@@ -91,9 +118,9 @@ class _Ctx:
         while ref in self.a.nodes:
             n = self.a.nodes[ref]
             if (n.kind == "chapter" or n.parent not in self.a.nodes) and ref in self.od.match:
-                return chapter_of(self.b.nodes, self.od.match[ref])
+                return self._chapter(self.b.nodes, self.od.match[ref], "b")
             ref = n.parent
-        return chapter_of(self.a.nodes, a_node)
+        return self._chapter(self.a.nodes, a_node, "a")
 
     def ops(self, a: str | None, b: str | None) -> list[list[str]]:
         return words.word_ops(a, b, self.split)
@@ -127,6 +154,7 @@ def _outline_changes(cx: _Ctx, absorbed_text: dict[tuple[str, str], list[str]]) 
         if y in od.split_from:
             detail["split_from"] = od.split_from[y]
         text = "\n".join(_subtree_text(b.nodes, od.absorbed_b, y, absorbed_text, "b"))
+        detail["size"] = _subtree_size(b.nodes, od.absorbed_b, y, text)
         out.append(Change(_level(nb.kind), "added", None, y, None, nb.path, None, text, None, detail,
                           cx.chapter_b(y), (_GROUP_TEXT, nb.order, -1, 0)))
     for x in od.removed:
@@ -135,6 +163,7 @@ def _outline_changes(cx: _Ctx, absorbed_text: dict[tuple[str, str], list[str]]) 
         if x in od.merged_into:
             detail["merged_into"] = od.merged_into[x]
         text = "\n".join(_subtree_text(a.nodes, od.absorbed_a, x, absorbed_text, "a"))
+        detail["size"] = _subtree_size(a.nodes, od.absorbed_a, x, text)
         out.append(Change(_level(na.kind), "removed", x, None, na.path, None, text, None, None, detail,
                           cx.chapter_a(x), (_GROUP_TEXT, cx.anchor(x), -1, 0)))
     return out
@@ -149,6 +178,18 @@ def _subtree_text(nodes: dict[str, ONode], absorbed: set[str], ref: str,
         if c in absorbed:
             out.extend(_subtree_text(nodes, absorbed, c, texts, side))
     return out
+
+
+def _subtree_size(nodes: dict[str, ONode], absorbed: set[str], ref: str, text: str) -> dict:
+    """Size of an added/removed subtree: outline nodes under it by kind, and
+    characters (whitespace excluded) of its whole text."""
+    kinds: dict[str, int] = defaultdict(int)
+    todo = [c for c in nodes[ref].children if c in absorbed]
+    while todo:
+        n = nodes[todo.pop()]
+        kinds[n.kind] += 1
+        todo.extend(c for c in n.children if c in absorbed)
+    return {"nodes": dict(sorted(kinds.items())), "chars": len(words.key(text))}
 
 
 def _text_changes(cx: _Ctx) -> list[Change]:
@@ -209,9 +250,9 @@ def _text_changes(cx: _Ctx) -> list[Change]:
 
     ga: dict[Hashable, list[dict]] = defaultdict(list)
     gb: dict[Hashable, list[dict]] = defaultdict(list)
-    for p in sorted(a.plan.paragraphs, key=lambda r: r["order"]):
+    for p in sorted(a.plan.paragraphs, key=lambda r: r["seq"]):
         ga[gkey(p)].append(p)
-    for p in sorted(b.plan.paragraphs, key=lambda r: r["order"]):
+    for p in sorted(b.plan.paragraphs, key=lambda r: r["seq"]):
         gb[gkey(p)].append(p)
     gmatch: dict[Hashable, Hashable] = {}
     for g in ga:
@@ -225,7 +266,7 @@ def _text_changes(cx: _Ctx) -> list[Change]:
         return "column" if p.get("column_no") is not None else "paragraph"
 
     def bpos(p: dict) -> tuple:
-        return (_GROUP_TEXT, b.order(p.get("node_id")), 1, p["order"])
+        return (_GROUP_TEXT, b.order(p.get("node_id")), 1, p["seq"])
 
     for pa_, pb_, sim in pd.modified:
         out.append(Change(para_level(pb_), "modified", pa_["para_id"], pb_["para_id"], a.para_path(pa_),
@@ -256,7 +297,7 @@ def _text_changes(cx: _Ctx) -> list[Change]:
             continue
         out.append(Change(para_level(p), "removed", p["para_id"], None, a.para_path(p), None,
                           words.norm(p["text"]), None, None, {}, cx.chapter_a(nid),
-                          (_GROUP_TEXT, cx.anchor(nid), 1, p["order"])))
+                          (_GROUP_TEXT, cx.anchor(nid), 1, p["seq"])))
     return _outline_changes(cx, absorbed_text) + out
 
 
@@ -289,6 +330,16 @@ def _table_changes(cx: _Ctx) -> list[Change]:
     def ppath(p: dict) -> str:
         return " › ".join(x for x in (p.get("category"), p.get("subcategory"), p.get("name")) if x)
 
+    plan_unit = _plan_unit(a, b)
+
+    def unit_of(*rows: dict) -> str | None:
+        """The amounts' unit: the row's, else its table's, else the plan's usual one."""
+        for r in rows:
+            if r.get("unit"):
+                return r["unit"]
+        units = {t["table_id"]: t.get("unit") for t in [*a.tables, *b.tables] if t.get("unit")}
+        return next((units[r.get("table_id")] for r in rows if r.get("table_id") in units), plan_unit)
+
     pdf = diff_projects(a.projects, b.projects)
     for x, y, ch, sim in pdf.modified:
         for c in ch:
@@ -296,14 +347,16 @@ def _table_changes(cx: _Ctx) -> list[Change]:
                 c["ops"] = cx.ops(c["a"], c["b"])
         change = "renamed" if [c["field"] for c in ch] == ["name"] else "modified"
         out.append(Change("project", change, project_ref(x), project_ref(y), ppath(x), ppath(y), project_text(x),
-                          project_text(y), sim, {"fields": ch}, None,
+                          project_text(y), sim, {"fields": ch, "unit": unit_of(y, x)}, None,
                           (_GROUP_PROJ, y.get("table_id") or "", y["project_no"])))
     for y in pdf.added:
         out.append(Change("project", "added", None, project_ref(y), None, ppath(y), None, project_text(y), None,
-                          {}, None, (_GROUP_PROJ, y.get("table_id") or "", y["project_no"])))
+                          {"row": _row_values(y), "unit": unit_of(y)}, None,
+                          (_GROUP_PROJ, y.get("table_id") or "", y["project_no"])))
     for x in pdf.removed:
         out.append(Change("project", "removed", project_ref(x), None, ppath(x), None, project_text(x), None, None,
-                          {}, None, (_GROUP_PROJ, x.get("table_id") or "", x["project_no"] + 0.5)))
+                          {"row": _row_values(x), "unit": unit_of(x)}, None,
+                          (_GROUP_PROJ, x.get("table_id") or "", x["project_no"] + 0.5)))
 
     sdf = diff_summary(a.project_summary, b.project_summary)
     titles_a = {t["table_id"]: t.get("title") for t in a.tables}
@@ -317,17 +370,36 @@ def _table_changes(cx: _Ctx) -> list[Change]:
     for x, y, ch, _sim in sdf.modified:
         out.append(Change("project", "modified", summary_ref(x), summary_ref(y), spath(x, titles_a),
                           spath(y, titles_b), summary_text(x), summary_text(y),
-                          words.ratio(summary_text(x), summary_text(y)), {"fields": ch, "summary": y.get("level")},
+                          words.ratio(summary_text(x), summary_text(y)),
+                          {"fields": ch, "summary": y.get("level"), "unit": unit_of(y, x)},
                           None, (_GROUP_SUM, y.get("table_id") or "", order_b[id(y)])))
     for y in sdf.added:
         out.append(Change("project", "added", None, summary_ref(y), None, spath(y, titles_b), None,
-                          summary_text(y), None, {"summary": y.get("level")}, None,
+                          summary_text(y), None, {"summary": y.get("level"), "row": _row_values(y),
+                                                  "unit": unit_of(y)}, None,
                           (_GROUP_SUM, y.get("table_id") or "", order_b[id(y)])))
     for x in sdf.removed:
         out.append(Change("project", "removed", summary_ref(x), None, spath(x, titles_a), None, summary_text(x),
-                          None, None, {"summary": x.get("level")}, None,
+                          None, None, {"summary": x.get("level"), "row": _row_values(x), "unit": unit_of(x)}, None,
                           (_GROUP_SUM, x.get("table_id") or "", order_a[id(x)] + 0.5)))
     return out
+
+
+#: project and summary row fields an added/removed row shows in the report
+_ROW_FIELDS = ("n_items", "start_year", "end_year", "total_investment", "invested_before", "invested_in_period")
+
+
+def _row_values(r: dict) -> dict:
+    """The printed numbers of a project or summary row (for ``detail.row``)."""
+    return {f: r[f] for f in _ROW_FIELDS if r.get(f) is not None}
+
+
+def _plan_unit(a: PlanData, b: PlanData) -> str | None:
+    """The unit most project rows of the two plans print their amounts in."""
+    from collections import Counter
+
+    units = Counter(p.get("unit") for p in [*a.projects, *b.projects] if p.get("unit"))
+    return units.most_common(1)[0][0] if units else None
 
 
 def _sort_key(c: Change) -> tuple:
@@ -362,4 +434,7 @@ def diff_plans(a: PlanData, b: PlanData, splitter: words.Splitter | None = None)
     cx = _Ctx(a, b, splitter)
     changes = _text_changes(cx) + _table_changes(cx)
     changes.sort(key=_sort_key)
+    for c in changes:
+        if c.chapter in cx.chapters:
+            c.chapter_pos, c.chapter_node = cx.chapters[c.chapter]
     return changes

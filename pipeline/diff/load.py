@@ -1,5 +1,9 @@
 """Read one parsed plan (``output/<plan_id>/``) into plain records for the
-diff, or parse an input file first."""
+diff, or parse an input file first.
+
+Rows are keyed by the contract's column names (schema 2.0); outputs written
+by schema 1.x (``order``, ``group``) are read with the new names, so a diff
+against an old parse still works."""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
+from .. import contract
 from ..errors import DamagedOutput, InputError
 
 #: Contract files the diff reads (a missing optional file reads as empty).
@@ -34,6 +39,11 @@ class PlanData:
     project_summary: list[dict] = field(default_factory=list)
     tables: list[dict] = field(default_factory=list)
     title: str | None = None
+    source_name: str | None = None    # the input file's name (document.json)
+
+
+#: schema 1.x column names → schema 2.0
+_OLD_NAMES = {"order": "seq", "group": "group_label", "check": "rule"}
 
 
 def _rows(path: Path) -> list[dict]:
@@ -44,20 +54,21 @@ def _rows(path: Path) -> list[dict]:
     except (OSError, ValueError) as exc:        # truncated or not Parquet
         raise DamagedOutput(f"{path.name} cannot be read ({type(exc).__name__}: {str(exc)[:120]})",
                             str(path.parent)) from None
-    return t.drop_columns([c for c in ("plan_id",) if c in t.column_names]).to_pylist()
+    t = t.drop_columns([c for c in ("plan_id",) if c in t.column_names])
+    if any(c in _OLD_NAMES for c in t.column_names):
+        t = t.rename_columns([_OLD_NAMES.get(c, c) for c in t.column_names])
+    return t.to_pylist()
 
 
 def is_output_dir(path: str | Path) -> bool:
     """True if ``path`` is a parsed plan directory (has the contract files)."""
-    p = Path(path)
-    return p.is_dir() and all((p / n).exists() for n in REQUIRED)
+    return contract.is_plan_dir(path)
 
 
 def load_plan(out_dir: str | Path) -> PlanData:
-    """Read the contract files of one parsed plan."""
-    d = Path(out_dir)
-    if not is_output_dir(d):
-        raise InputError(f"not a parsed plan directory (no {REQUIRED[0]})", str(d))
+    """Read the contract files of one parsed plan (a plan directory, or an
+    output root holding one plan)."""
+    d = contract.resolve_plan_dir(out_dir)
     try:
         meta = pq.read_metadata(d / "sections.parquet").metadata or {}
     except (OSError, ValueError) as exc:
@@ -65,25 +76,31 @@ def load_plan(out_dir: str | Path) -> PlanData:
                             str(d)) from None
     plan_id = meta.get(b"plan_id", d.name.encode()).decode()
     sha = meta.get(b"source_sha256", b"").decode() or None
-    title = None
+    title = source_name = None
+    units: dict[str, str] = {}
     doc = d / "document.json"
     if doc.exists():
         try:
             with open(doc, encoding="utf-8") as fh:
-                title = json.load(fh).get("title")
-        except (OSError, ValueError, AttributeError) as exc:
+                tree = json.load(fh)
+        except (OSError, ValueError) as exc:
             raise DamagedOutput(f"document.json cannot be read ({type(exc).__name__})", str(d)) from None
+        title = contract.document_title(d, tree)
+        source_name = (tree.get("source") or {}).get("name")
+        units = {t["table_id"]: t["unit"] for t in tree.get("tables") or [] if t.get("unit")}
     rows = {n: _rows(d / n) for n in REQUIRED + OPTIONAL}
     tables = rows["tables.parquet"]
     # one row per table is enough (table kind and title); drop the cells
     seen: dict[str, dict] = {}
     for c in tables:
-        seen.setdefault(c["table_id"], {"table_id": c["table_id"], "kind": c.get("kind"), "title": c.get("title")})
+        seen.setdefault(c["table_id"], {"table_id": c["table_id"], "kind": c.get("kind"), "title": c.get("title"),
+                                        "unit": units.get(c["table_id"])})
     return PlanData(plan_id=plan_id, sha256=sha, sections=rows["sections.parquet"],
                     paragraphs=rows["paragraphs.parquet"], columns=rows["columns.parquet"],
                     column_items=rows["column_items.parquet"], indicators=rows["indicators.parquet"],
                     indicator_values=rows["indicator_values.parquet"], projects=rows["projects.parquet"],
-                    project_summary=rows["project_summary.parquet"], tables=list(seen.values()), title=title)
+                    project_summary=rows["project_summary.parquet"], tables=list(seen.values()), title=title,
+                    source_name=source_name)
 
 
 def parse_to_dir(path: str | Path, root: str | Path, *, jobs: int | None = None) -> Path:
@@ -99,14 +116,13 @@ def parse_to_dir(path: str | Path, root: str | Path, *, jobs: int | None = None)
 
 def resolve(path: str | Path, workdir: tempfile.TemporaryDirectory | None, *, jobs: int | None = None,
             side: str = "a") -> Path:
-    """A parsed directory as is; an input file parsed into ``workdir``."""
+    """One side of a diff: an input file (PDF or text) is parsed into
+    ``workdir``; a directory is a parsed plan or an output root holding one
+    (:func:`pipeline.contract.resolve_plan_dir`: anything else, or a
+    missing path, is :class:`~pipeline.errors.UnsupportedInput`, exit 9)."""
     p = Path(path)
-    if is_output_dir(p):
-        return p
     if p.is_file():
         if workdir is None:
             raise InputError("an input file needs a work directory to be parsed into", str(p))
         return parse_to_dir(p, Path(workdir.name) / side, jobs=jobs)
-    if p.is_dir():
-        raise InputError("not a parsed plan directory (no sections.parquet)", str(p))
-    raise InputError("no such file or directory", str(p))
+    return contract.resolve_plan_dir(p)

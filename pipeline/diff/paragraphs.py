@@ -80,7 +80,7 @@ def align_groups(a_groups: dict[Hashable, list[dict]], b_groups: dict[Hashable, 
     left_a: list[dict] = []
     left_b: list[dict] = []
     matched_b = set(group_match.values())
-    for ga in sorted(a_groups, key=lambda g: a_groups[g][0]["order"]):
+    for ga in sorted(a_groups, key=lambda g: a_groups[g][0]["seq"]):
         pa = a_groups[ga]
         if ga not in group_match:
             left_a.extend(pa)
@@ -106,22 +106,22 @@ def align_groups(a_groups: dict[Hashable, list[dict]], b_groups: dict[Hashable, 
             left_b.extend(b_groups[gb])
     # moves: exact text first, then similar text
     by_key: dict[str, list[dict]] = defaultdict(list)
-    for y in sorted(left_b, key=lambda p: p["order"]):
+    for y in sorted(left_b, key=lambda p: p["seq"]):
         by_key[words.key(y["text"])].append(y)
     rest_a = []
-    for x in sorted(left_a, key=lambda p: p["order"]):
+    for x in sorted(left_a, key=lambda p: p["seq"]):
         ys = by_key.get(words.key(x["text"]))
         if ys:
             res.moved.append((x, ys.pop(0), 1.0))
         else:
             rest_a.append(x)
-    rest_b = sorted((y for ys in by_key.values() for y in ys), key=lambda p: p["order"])
+    rest_b = sorted((y for ys in by_key.values() for y in ys), key=lambda p: p["seq"])
     pairs = _pair(rest_a, rest_b, MOVED)
     res.moved.extend(pairs)
     done_a = {id(x) for x, _, _ in pairs}
     done_b = {id(y) for _, y, _ in pairs}
     res.removed = [x for x in rest_a if id(x) not in done_a]
     res.added = [y for y in rest_b if id(y) not in done_b]
-    res.modified.sort(key=lambda t: t[1]["order"])
-    res.moved.sort(key=lambda t: t[1]["order"])
+    res.modified.sort(key=lambda t: t[1]["seq"])
+    res.moved.sort(key=lambda t: t[1]["seq"])
     return res

@@ -1,17 +1,39 @@
 """``report.html``: the diff as one self-contained page.
 
 Inline CSS, no scripts, no external resources (fonts, images, links to the
-network): the file can be mailed or opened offline.  Layout: a summary
-(counts per chapter and per kind of change), chapter navigation, the
-outline changes, the indicator and project table changes, then every
-changed paragraph chapter by chapter with deletions in ``<del>`` and
-insertions in ``<ins>``.  Output is deterministic (no timestamps).
+network): the file can be mailed or opened offline.  The page is rendered
+from a Jinja2 template (``templates/report.html.j2``, autoescaped); this
+module builds its view model — plain dicts and strings — from the changes.
+
+Layout, built to stay readable on a long diff (hundreds of changes):
+
+* a header naming both plans by title (plan id and source file below);
+* a summary: changes per level (篇, 章, 节 … as printed, not the
+  ``changes.parquet`` level) and kind of change, only rows that occur;
+* one navigation, in B's reading order, with chapters that exist only in A
+  placed where they were;
+* the structure changes (renames, moves, additions and removals of 篇, 章,
+  节 …) as one table;
+* one collapsible block per chapter: its summary line says what happened
+  to the chapter itself (renamed from …, removed with 3 章 · 12 节 ·
+  3,664 字 …) and how many changes it holds; inside, one card per change,
+  word-level <ins>/<del> for modified text, and long added or removed text
+  (a whole 篇, a long paragraph) collapsed to its title and size with the
+  text behind a ``<details>``;
+* the indicator and project table changes, amounts with thousands
+  separators, their unit and the difference.
+
+Blocks are open when the diff is short (:data:`OPEN_LIMIT` changes at
+most) and closed otherwise; sections with nothing to show are left out.
+Output is deterministic (no timestamps).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from html import escape
+from functools import lru_cache
+
+from markupsafe import Markup, escape
 
 from .load import PlanData
 from .schema import CHANGES, Change
@@ -20,53 +42,57 @@ from .tables import measure_label
 CHANGE_CN = {"added": "新增", "removed": "删除", "modified": "修改", "moved": "移动", "renamed": "更名"}
 LEVEL_CN = {"chapter": "章", "section": "节", "paragraph": "段落", "column": "专栏", "indicator": "指标",
             "project": "项目"}
-FIELD_CN = {"name": "名称", "unit": "单位", "attribute": "属性", "category": "类别", "group": "分组",
+#: outline node kind → how a reader calls it (篇 is not 章)
+KIND_CN = {"part": "篇", "chapter": "章", "annex": "附件", "section": "节", "heading": "标题"}
+#: rows of the summary table, in this order
+SUMMARY_LEVELS = ("篇", "章", "附件", "节", "标题", "段落", "专栏", "指标", "项目", "汇总行")
+FIELD_CN = {"name": "名称", "unit": "单位", "attribute": "属性", "category": "类别", "group_label": "分组",
             "subcategory": "子类", "content": "建设内容", "start_year": "开工年", "end_year": "完工年",
             "total_investment": "总投资", "invested_before": "此前累计投资", "invested_in_period": "期内投资",
             "n_items": "项目数", "label": "编号"}
+#: fields holding amounts (thousands separators, unit, difference)
+AMOUNT_FIELDS = ("total_investment", "invested_before", "invested_in_period")
 
-CSS = """
-body{font-family:"Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei","PingFang SC",sans-serif;
- margin:0;color:#222;background:#fafafa;line-height:1.6}
-header{background:#1f3a5f;color:#fff;padding:16px 32px}
-header h1{margin:0 0 4px;font-size:22px}
-header p{margin:0;font-size:14px;opacity:.9}
-main{display:flex;align-items:flex-start}
-nav{position:sticky;top:0;width:260px;flex:none;max-height:100vh;overflow:auto;padding:16px;
- font-size:13px;border-right:1px solid #ddd;background:#fff;box-sizing:border-box}
-nav ol{padding-left:0;list-style:none;margin:0}
-nav li{margin:2px 0}
-nav a{color:#1f3a5f;text-decoration:none}
-nav a:hover{text-decoration:underline}
-nav .n{color:#888;float:right}
-article{flex:1;padding:8px 32px 48px;min-width:0}
-h2{border-bottom:2px solid #1f3a5f;padding-bottom:4px;margin-top:32px;font-size:19px}
-h3{font-size:16px;margin:24px 0 8px;color:#1f3a5f}
-table{border-collapse:collapse;font-size:13px;margin:8px 0;background:#fff}
-th,td{border:1px solid #ccc;padding:3px 8px;text-align:left;vertical-align:top}
-th{background:#eef2f7}
-td.num{text-align:right}
-.change{background:#fff;border:1px solid #ddd;border-left:4px solid #999;margin:10px 0;padding:8px 12px}
-.change.added{border-left-color:#2e7d32}.change.removed{border-left-color:#c62828}
-.change.modified{border-left-color:#f9a825}.change.moved{border-left-color:#1565c0}
-.change.renamed{border-left-color:#6a1b9a}
-.meta{font-size:12px;color:#666;margin-bottom:4px}
-.badge{display:inline-block;white-space:nowrap;font-size:12px;padding:0 6px;border-radius:3px;color:#fff;margin-right:6px}
-.badge.added{background:#2e7d32}.badge.removed{background:#c62828}.badge.modified{background:#f9a825;color:#222}
-.badge.moved{background:#1565c0}.badge.renamed{background:#6a1b9a}
-.text{white-space:pre-wrap;font-size:15px}
-ins{background:#c8f0c8;text-decoration:none;color:#0b5d0b}
-del{background:#f8c8c8;color:#8b0000}
-.empty{color:#888;font-style:italic}
-"""
-
-
-def _t(s: object) -> str:
-    return escape("" if s is None else str(s))
-
-
+#: blocks (chapters, the structure table) are open when the diff has at most this many text changes
+OPEN_LIMIT = 40
 #: unchanged text longer than this is shortened to its ends around a change
 CONTEXT = 60
+#: added/removed text longer than this (characters) is collapsed behind a <details>
+COLLAPSE_AT = 160
+#: characters of collapsed text shown as its preview
+PREVIEW = 60
+FRONT = "（前言）"
+
+
+# --------------------------------------------------------------------------
+# small formatters
+# --------------------------------------------------------------------------
+
+
+def level_cn(c: Change) -> str:
+    """What the changed item is, as a reader calls it: 篇/章/节/标题/附件 for
+    outline nodes (by their kind), 段落, 专栏, 指标, 项目, 汇总行."""
+    if c.level in ("chapter", "section"):
+        return KIND_CN.get(c.detail.get("kind"), LEVEL_CN[c.level])
+    if c.level == "project" and c.detail.get("summary"):
+        return "汇总行"
+    return LEVEL_CN[c.level]
+
+
+def amount(v: object, unit: str | None = None) -> str:
+    """``1234567`` → ``1,234,567 万元``."""
+    if isinstance(v, bool) or not isinstance(v, int | float):
+        return "" if v is None else str(v)
+    text = f"{v:,}" if isinstance(v, int) else f"{v:,.2f}".rstrip("0").rstrip(".")
+    return f"{text} {unit}" if unit else text
+
+
+def delta(a: object, b: object) -> str:
+    """``+10,000`` / ``−2,500`` (empty unless both are numbers)."""
+    if isinstance(a, bool) or isinstance(b, bool) or not (isinstance(a, int | float) and isinstance(b, int | float)):
+        return ""
+    d = b - a
+    return f"+{d:,}" if d > 0 else f"−{-d:,}" if d < 0 else "±0"
 
 
 def _shorten(text: str, keep_start: bool, keep_end: bool) -> str:
@@ -78,170 +104,221 @@ def _shorten(text: str, keep_start: bool, keep_end: bool) -> str:
     return f"{left}……{right}"
 
 
-def _ops_html(ops: list[list[str]], context: bool = True) -> str:
+def ops_html(ops: list[list[str]], context: bool = True) -> Markup:
+    """Word-level edit ops as HTML: ``<del>`` removed, ``<ins>`` inserted,
+    long unchanged stretches shortened to their ends."""
     out = []
     for k, (op, text) in enumerate(ops):
         if op == "=":
             if context:
                 text = _shorten(text, keep_start=k > 0, keep_end=k < len(ops) - 1)
-            out.append(_t(text))
+            out.append(escape(text))
         elif op == "-":
-            out.append(f"<del>{_t(text)}</del>")
+            out.append(Markup("<del>{}</del>").format(text))
         else:
-            out.append(f"<ins>{_t(text)}</ins>")
-    return "".join(out)
+            out.append(Markup("<ins>{}</ins>").format(text))
+    return Markup("").join(out)
 
 
-def _body_html(c: Change) -> str:
-    ops = c.detail.get("ops")
-    if ops:
-        return _ops_html(ops)
-    if c.change == "added":
-        return f"<ins>{_t(c.b_text)}</ins>"
-    if c.change == "removed":
-        return f"<del>{_t(c.a_text)}</del>"
-    return _t(_shorten(c.b_text if c.b_text is not None else c.a_text or "", True, False))
+def size_text(size: dict | None, text: str | None = None) -> str:
+    """``3 章 · 12 节 · 3,664 字`` from a change's ``detail.size``."""
+    parts = []
+    nodes = (size or {}).get("nodes", {})
+    for kind in ("part", "chapter", "section", "heading", "annex"):
+        if nodes.get(kind):
+            parts.append(f"{nodes[kind]:,} {KIND_CN[kind]}")
+    chars = (size or {}).get("chars")
+    if chars is None and text is not None:
+        chars = len("".join(text.split()))
+    if chars:
+        parts.append(f"{chars:,} 字")
+    return " · ".join(parts)
 
 
-def _where(c: Change) -> str:
-    if c.change == "moved":
-        return f"{_t(c.a_path)} → {_t(c.b_path)}"
-    if c.change == "renamed" and c.a_path != c.b_path:
-        return f"{_t(c.a_path)} → {_t(c.b_path)}"
-    return _t(c.b_path or c.a_path)
+def _counts(changes: list[Change]) -> str:
+    n = Counter(c.change for c in changes)
+    return " · ".join(f"{CHANGE_CN[k]} {n[k]}" for k in CHANGES if n[k])
 
 
-def _card(c: Change) -> str:
+# --------------------------------------------------------------------------
+# view model
+# --------------------------------------------------------------------------
+
+
+def _heading(path: str | None) -> str:
+    return (path or "").split(" › ")[-1]
+
+
+def _card(c: Change) -> dict:
+    """One change as a card: badge, where, refs, and its body (edit ops,
+    or the text — collapsed behind a <details> when long)."""
     refs = " → ".join(x for x in (c.a_ref, c.b_ref) if x)
-    sim = f" · 相似度 {c.similarity:.2f}" if c.similarity is not None else ""
-    extra = ""
+    meta = [refs] if refs else []
+    if c.similarity is not None:
+        meta.append(f"相似度 {c.similarity:.2f}")
     if c.detail.get("split_from"):
-        extra = f" · 由 {_t(c.detail['split_from'])} 拆分"
+        meta.append(f"由 {c.detail['split_from']} 拆分")
     if c.detail.get("merged_into"):
-        extra = f" · 并入 {_t(c.detail['merged_into'])}"
-    return (f'<div class="change {c.change}"><div class="meta"><span class="badge {c.change}">'
-            f'{LEVEL_CN[c.level]}{CHANGE_CN[c.change]}</span>{_where(c)} <span>({_t(refs)}{sim}{extra})</span>'
-            f'</div><div class="text">{_body_html(c)}</div></div>')
+        meta.append(f"并入 {c.detail['merged_into']}")
+    if c.change == "moved" or (c.change == "renamed" and c.a_path != c.b_path):
+        where = f"{c.a_path} → {c.b_path}"
+    else:
+        where = c.b_path or c.a_path or ""
+    card = {"change": c.change, "badge": level_cn(c) + CHANGE_CN[c.change], "where": where,
+            "meta": " · ".join(meta), "body": None, "fold": None}
+    ops = c.detail.get("ops")
+    text = c.b_text if c.change == "added" else c.a_text if c.change == "removed" else None
+    if ops:
+        card["body"] = ops_html(ops)
+    elif text is not None:
+        tag = "ins" if c.change == "added" else "del"
+        outline = c.level in ("chapter", "section")
+        if outline or len(text) > COLLAPSE_AT:
+            first, _, rest = text.partition("\n")
+            head = first if outline else (text[:PREVIEW] + "…")
+            card["fold"] = {"head": head, "size": size_text(c.detail.get("size"), text), "tag": tag,
+                            "text": text if not outline else rest, "empty": outline and not rest.strip()}
+        else:
+            card["body"] = Markup("<{0}>{1}</{0}>").format(Markup(tag), text)
+    else:
+        card["body"] = escape(_shorten(c.b_text if c.b_text is not None else c.a_text or "", True, False))
+    return card
 
 
-def _field_value(f: str, v: object) -> str:
-    return '<span class="empty">（空）</span>' if v in (None, "") else _t(v)
+def _groups(text: list[Change]) -> list[dict]:
+    """Changes grouped by chapter, groups in B's reading order (A-only
+    chapters where they were), each with what happened to the chapter itself."""
+    by: dict[str, list[Change]] = {}
+    pos: dict[str, tuple] = {}
+    for k, c in enumerate(text):
+        label = c.chapter or FRONT
+        by.setdefault(label, []).append(c)
+        pos.setdefault(label, (c.chapter_pos if c.chapter else -1.0, k))
+    groups = []
+    for n, label in enumerate(sorted(by, key=lambda g: pos[g]), start=1):
+        items = by[label]
+        node = items[0].chapter_node
+        head = next((c for c in items if c.level == "chapter" and node and node in (f"a:{c.a_ref}", f"b:{c.b_ref}")
+                     and c.change in ("added", "removed", "renamed")), None)
+        status = head.change if head else "modified"
+        note = ""
+        if head and head.change == "renamed":
+            note = f"原：{_heading(head.a_path)}"
+        elif head and head.change in ("added", "removed"):
+            note = size_text(head.detail.get("size"), head.b_text or head.a_text)
+        kind = level_cn(head) if head else (KIND_CN.get("chapter") if label != FRONT else "")
+        groups.append({"anchor": f"g{n}", "label": label, "status": status, "kind": kind,
+                       "badge": f"{level_cn(head)}{CHANGE_CN[head.change]}" if head else "",
+                       "note": note, "n": len(items), "counts": _counts(items),
+                       "cards": [_card(c) for c in items]})
+    return groups
+
+
+def _outline_rows(outline: list[Change]) -> list[dict]:
+    rows = []
+    for c in outline:
+        if c.change == "moved":
+            a, b = c.a_path or "", c.b_path or ""
+        elif c.change == "renamed":
+            a, b = _heading(c.a_path), _heading(c.b_path)
+        else:
+            a = (c.a_text or "").split("\n")[0]
+            b = (c.b_text or "").split("\n")[0]
+        size = size_text(c.detail.get("size"), c.b_text or c.a_text) if c.change in ("added", "removed") else ""
+        rows.append({"level": level_cn(c), "change": c.change, "badge": CHANGE_CN[c.change], "a": a, "b": b,
+                     "size": size})
+    return rows
 
 
 def _field_name(f: str) -> str:
     if " " in f or f in ("base", "target", "target_growth", "actual", "actual_growth"):
-        return _t(measure_label(f))
-    return _t(FIELD_CN.get(f, f))
+        return measure_label(f)
+    return FIELD_CN.get(f, f)
 
 
-def _rows_table(changes: list[Change], head: str) -> str:
-    rows = []
+def _row_line(row: dict, unit: str | None) -> str:
+    """An added/removed project or summary row's numbers, formatted."""
+    parts = []
+    if row.get("n_items") is not None:
+        parts.append(f"{row['n_items']} 项")
+    if row.get("start_year") or row.get("end_year"):
+        parts.append(f"{row.get('start_year') or ''}—{row.get('end_year') or ''}")
+    for f in AMOUNT_FIELDS:
+        if row.get(f) is not None:
+            parts.append(f"{FIELD_CN[f]} {amount(row[f], unit)}")
+    return "｜".join(parts)
+
+
+def _table_rows(changes: list[Change]) -> list[dict]:
+    """Indicator/project changes as table rows: one row per changed field
+    (amounts formatted, with the difference), or the added/removed row."""
+    out = []
     for c in changes:
-        fields = c.detail.get("fields") or []
         path = (c.b_path or c.a_path or "").split(" › ")
-        name = _t(path[-1])
-        if len(path) > 1:
-            name += f'<div class="meta">{_t(" › ".join(path[:-1]))}</div>'
-        badge = f'<span class="badge {c.change}">{CHANGE_CN[c.change]}</span>'
-        if fields:
-            for k, f in enumerate(fields):
-                lead = (f'<td rowspan="{len(fields)}">{name}</td><td rowspan="{len(fields)}">{badge}</td>'
-                        if k == 0 else "")
-                val_a, val_b = _field_value(f["field"], f.get("a")), _field_value(f["field"], f.get("b"))
-                if f.get("ops"):
-                    val_a, val_b = "", _ops_html(f["ops"], context=False)
-                rows.append(f"<tr>{lead}<td>{_field_name(f['field'])}</td><td>{val_a}</td><td>{val_b}</td></tr>")
-        else:
-            a = f"<del>{_t(c.a_text)}</del>" if c.a_text else ""
-            b = f"<ins>{_t(c.b_text)}</ins>" if c.b_text else ""
-            rows.append(f'<tr><td>{name}</td><td>{badge}</td><td></td><td>{a}</td><td>{b}</td></tr>')
-    if not rows:
-        return '<p class="empty">无变化</p>'
-    return (f"<table><thead><tr><th>{head}</th><th>变化</th><th>字段</th><th>原</th><th>新</th></tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table>")
+        unit = c.detail.get("unit")
+        row = {"name": path[-1], "context": " › ".join(path[:-1]), "change": c.change,
+               "badge": CHANGE_CN[c.change], "fields": []}
+        for f in c.detail.get("fields") or []:
+            va, vb = f.get("a"), f.get("b")
+            if f.get("ops"):
+                a, b, d = "", ops_html(f["ops"], context=False), ""
+            elif f["field"] in AMOUNT_FIELDS:
+                a, b, d = amount(va, unit), amount(vb, unit), delta(va, vb)
+            else:
+                a, b, d = ("" if va is None else str(va)), ("" if vb is None else str(vb)), ""
+            row["fields"].append({"name": _field_name(f["field"]), "a": a, "b": b, "delta": d})
+        if not row["fields"]:
+            if c.detail.get("row"):
+                line = _row_line(c.detail["row"], unit)
+                content = (c.a_text or c.b_text or "").split("｜")
+                lead = content[1] if c.level == "project" and not c.detail.get("summary") and len(content) > 2 else ""
+                text = "｜".join(x for x in ((lead[:PREVIEW] + "…") if len(lead) > PREVIEW else lead, line) if x)
+            else:
+                text = c.a_text or c.b_text or ""
+            row["a"] = text if c.change == "removed" else ""
+            row["b"] = text if c.change == "added" else ""
+        out.append(row)
+    return out
 
 
-def render_report(a: PlanData, b: PlanData, changes: list[Change]) -> str:
-    """The diff as one self-contained HTML page."""
+def _plan_head(p: PlanData) -> dict:
+    return {"title": p.title or p.plan_id, "id": p.plan_id,
+            "sub": " · ".join(x for x in (p.plan_id if p.title else None, p.source_name) if x)}
+
+
+def report_context(a: PlanData, b: PlanData, changes: list[Change]) -> dict:
+    """The template's view model."""
     text = [c for c in changes if c.level not in ("indicator", "project")]
     outline = [c for c in text if c.level in ("chapter", "section")]
     inds = [c for c in changes if c.level == "indicator"]
     projs = [c for c in changes if c.level == "project" and not c.detail.get("summary")]
     sums = [c for c in changes if c.level == "project" and c.detail.get("summary")]
-    chapters: list[str] = []
-    for c in text:
-        ch = c.chapter or "（前言）"
-        if ch not in chapters:
-            chapters.append(ch)
-    anchor = {ch: f"ch{k + 1}" for k, ch in enumerate(chapters)}
-    per_ch: dict[str, Counter] = {ch: Counter() for ch in chapters}
-    for c in text:
-        per_ch[c.chapter or "（前言）"][c.change] += 1
-
-    title_a = _t(a.plan_id) + (f"（{_t(a.title)}）" if a.title else "")
-    title_b = _t(b.plan_id) + (f"（{_t(b.title)}）" if b.title else "")
-    h: list[str] = [
-        '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">',
-        f"<title>修订对比：{_t(a.plan_id)} → {_t(b.plan_id)}</title>",
-        f"<style>{CSS}</style></head><body>",
-        f"<header><h1>规划修订对比</h1><p>原版 A：{title_a} → 新版 B：{title_b}"
-        f" · 共 {len(changes)} 处变化</p></header><main>",
-        '<nav><ol><li><a href="#summary">概要</a></li><li><a href="#outline">结构变化</a>'
-        f'<span class="n">{len(outline)}</span></li>'
-        f'<li><a href="#indicators">指标变化</a><span class="n">{len(inds)}</span></li>'
-        f'<li><a href="#projects">项目变化</a><span class="n">{len(projs) + len(sums)}</span></li></ol>'
-        '<h3>各章</h3><ol>',
-    ]
-    for ch in chapters:
-        h.append(f'<li><a href="#{anchor[ch]}">{_t(ch)}</a><span class="n">{sum(per_ch[ch].values())}</span></li>')
-    h.append("</ol></nav><article>")
-
-    # summary
-    h.append('<h2 id="summary">概要</h2>')
-    if not changes:
-        h.append('<p class="empty">两个版本内容相同，没有变化。</p>')
-    tot = Counter((c.level, c.change) for c in changes)
-    h.append("<table><thead><tr><th>层级</th>" + "".join(f"<th>{CHANGE_CN[k]}</th>" for k in CHANGES)
-             + "<th>合计</th></tr></thead><tbody>")
-    for lv, cn in LEVEL_CN.items():
+    tot = Counter((level_cn(c), c.change) for c in changes)
+    summary = []
+    for lv in SUMMARY_LEVELS:
         n = [tot[(lv, k)] for k in CHANGES]
-        h.append(f"<tr><td>{cn}</td>" + "".join(f'<td class="num">{x or ""}</td>' for x in n)
-                 + f'<td class="num">{sum(n)}</td></tr>')
-    h.append("</tbody></table>")
-    if chapters:
-        h.append("<h3>各章变化数</h3><table><thead><tr><th>章</th>"
-                 + "".join(f"<th>{CHANGE_CN[k]}</th>" for k in CHANGES) + "<th>合计</th></tr></thead><tbody>")
-        for ch in chapters:
-            n = [per_ch[ch][k] for k in CHANGES]
-            h.append(f'<tr><td><a href="#{anchor[ch]}">{_t(ch)}</a></td>'
-                     + "".join(f'<td class="num">{x or ""}</td>' for x in n) + f'<td class="num">{sum(n)}</td></tr>')
-        h.append("</tbody></table>")
+        if sum(n):
+            summary.append({"level": lv, "counts": n, "total": sum(n)})
+    is_open = len(text) <= OPEN_LIMIT
+    return {
+        "a": _plan_head(a), "b": _plan_head(b), "total": len(changes),
+        "change_names": [CHANGE_CN[k] for k in CHANGES],
+        "summary": summary, "totals": [sum(r["counts"][k] for r in summary) for k in range(len(CHANGES))],
+        "outline": _outline_rows(outline), "outline_counts": _counts(outline),
+        "groups": _groups(text), "open": is_open,
+        "indicators": _table_rows(inds), "projects": _table_rows(projs), "summaries": _table_rows(sums),
+    }
 
-    # outline
-    h.append('<h2 id="outline">结构变化（章、节）</h2>')
-    if outline:
-        h.append("<table><thead><tr><th>层级</th><th>变化</th><th>原（A）</th><th>新（B）</th></tr></thead><tbody>")
-        for c in outline:
-            a_txt = (c.a_text or "").split("\n")[0] if c.change != "moved" else c.a_path
-            b_txt = (c.b_text or "").split("\n")[0] if c.change != "moved" else c.b_path
-            h.append(f'<tr><td>{LEVEL_CN[c.level]}</td><td><span class="badge {c.change}">{CHANGE_CN[c.change]}'
-                     f"</span></td><td>{_t(a_txt)}</td><td>{_t(b_txt)}</td></tr>")
-        h.append("</tbody></table>")
-    else:
-        h.append('<p class="empty">无变化</p>')
 
-    h.append('<h2 id="indicators">指标变化</h2>')
-    h.append(_rows_table(inds, "指标"))
-    h.append('<h2 id="projects">项目变化</h2>')
-    h.append(_rows_table(projs, "项目"))
-    if sums:
-        h.append("<h3>汇总行（合计、领域、类别）</h3>")
-        h.append(_rows_table(sums, "汇总行"))
+@lru_cache(maxsize=1)
+def _template():
+    from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-    # chapters
-    h.append('<h2 id="chapters">各章内容变化</h2>')
-    for ch in chapters:
-        h.append(f'<h3 id="{anchor[ch]}">{_t(ch)}</h3>')
-        h.extend(_card(c) for c in text if (c.chapter or "（前言）") == ch)
-    h.append("</article></main></body></html>\n")
-    return "\n".join(h)
+    env = Environment(loader=PackageLoader("pipeline.diff", "templates"), autoescape=select_autoescape(["j2"]),
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    return env.get_template("report.html.j2")
+
+
+def render_report(a: PlanData, b: PlanData, changes: list[Change]) -> str:
+    """The diff as one self-contained HTML page."""
+    return _template().render(**report_context(a, b, changes))

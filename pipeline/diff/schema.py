@@ -1,9 +1,12 @@
 """The diff's record (:class:`Change`) and the explicit pyarrow schema of
 ``changes.parquet``.
 
-Columns (contract: ``level`` … ``detail``; the last three are additions,
+Columns (contract: ``level`` … ``detail``; the others are additions,
 documented here):
 
+``plan_a``      (added) plan id of version A (also in the file metadata), so
+                several diffs read together still say what they compare
+``plan_b``      (added) plan id of version B
 ``level``       ``chapter`` / ``section`` / ``paragraph`` / ``column`` /
                 ``indicator`` / ``project``.  Outline nodes above a chapter
                 (篇) and annexes report as ``chapter``, deeper headings
@@ -42,6 +45,7 @@ import pyarrow as pa
 
 from .. import __version__
 from ..model import SCHEMA_VERSION
+from ..schemas import pandas_metadata
 
 LEVELS = ("chapter", "section", "paragraph", "column", "indicator", "project")
 CHANGES = ("added", "removed", "modified", "moved", "renamed")
@@ -50,6 +54,8 @@ _CAT = pa.dictionary(pa.int32(), pa.string())
 
 #: Explicit schema of ``changes.parquet``.
 CHANGES_SCHEMA = pa.schema([
+    pa.field("plan_a", _CAT, nullable=False),
+    pa.field("plan_b", _CAT, nullable=False),
     pa.field("level", _CAT, nullable=False),
     pa.field("change", _CAT, nullable=False),
     pa.field("a_ref", pa.string()),
@@ -82,6 +88,10 @@ class Change:
     chapter: str | None = None
     #: sort key (document position); not written, ``seq`` is derived from it
     sort_key: tuple = ()
+    #: (not written) where ``chapter`` sits in B's reading order (A-only
+    #: chapters where they were), and which node it is (``b:<ref>``/``a:<ref>``)
+    chapter_pos: float = -1.0
+    chapter_node: str | None = None
 
     def __post_init__(self) -> None:
         if self.level not in LEVELS:
@@ -100,10 +110,13 @@ def file_metadata(plan_a: str, plan_b: str, sha_a: str | None, sha_b: str | None
 
 
 def to_table(changes: list[Change], metadata: dict[bytes, bytes]) -> pa.Table:
-    """Changes (already in final order) → a Table of :data:`CHANGES_SCHEMA`."""
+    """Changes (already in final order) → a Table of :data:`CHANGES_SCHEMA`
+    (``plan_a``/``plan_b`` from the ``metadata`` of :func:`file_metadata`)."""
     cols: dict[str, pa.Array] = {}
     for f in CHANGES_SCHEMA:
-        if f.name == "seq":
+        if f.name in ("plan_a", "plan_b"):
+            vals = [metadata[f.name.encode()].decode()] * len(changes)
+        elif f.name == "seq":
             vals = list(range(len(changes)))
         elif f.name == "detail":
             vals = [json.dumps(c.detail, ensure_ascii=False, sort_keys=True) for c in changes]
@@ -116,4 +129,5 @@ def to_table(changes: list[Change], metadata: dict[bytes, bytes]) -> pa.Table:
             cols[f.name] = arr.cast(f.type) if arr.type != f.type else arr
         else:
             cols[f.name] = pa.array(vals, type=f.type)
-    return pa.table(cols, schema=CHANGES_SCHEMA).replace_schema_metadata(metadata)
+    return pa.table(cols, schema=CHANGES_SCHEMA).replace_schema_metadata(
+        {**metadata, b"pandas": pandas_metadata(CHANGES_SCHEMA)})

@@ -137,7 +137,7 @@ def build_indicator_tables(plan: PlanData) -> dict[str, IndTable]:
         t = tables.setdefault(r["table_id"], IndTable(r["table_id"], titles.get(r["table_id"], ""),
                                                       order[r["table_id"]]))
         fields = {"unit": r.get("unit"), "attribute": r.get("attribute"), "category": r.get("category"),
-                  "group": r.get("group")}
+                  "group_label": r.get("group_label")}
         fields.update(vals.get((r["table_id"], r["row_no"]), {}))
         t.rows.append(IndRow(r["table_id"], r["row_no"], r.get("name") or "", fields))
     return tables

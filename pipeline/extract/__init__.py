@@ -214,8 +214,9 @@ def _pdf_file(inp: InputData):
         yield p
 
 
-def extract(path: str | Path, *, jobs: int | None = None, cache_dir: str | Path | None = None,
-            engine: str = "pdfium", while_waiting=None, on_pages=None, max_bytes: int | None = None,
+def extract(path: str | Path | InputData, *, jobs: int | None = None, cache_dir: str | Path | None = None,
+            engine: str = "pdfium", while_waiting=None, on_pages=None,
+            page_range: tuple[int, int] | None = None, max_bytes: int | None = None,
             read_timeout: float = READ_TIMEOUT, page_timeout: float | None = None) -> Extracted:
     """Extract Lines (and, for PDFs, regions, page info and bookmarks) from ``path``.
 
@@ -224,18 +225,23 @@ def extract(path: str | Path, *, jobs: int | None = None, cache_dir: str | Path 
     again; ``engine`` picks the content parser (``pdfium`` or ``pdfplumber``);
     ``while_waiting`` is called in this process while page workers run;
     ``on_pages(n, total=None)`` reports progress (PDF pages done);
+    ``page_range=(first, last)``: assemble only those PDF pages into the
+    document (one plan of a volume, see :mod:`pipeline.volumes`);
     ``max_bytes``, ``read_timeout``: input limits (see :func:`read_input`);
     ``page_timeout``: seconds one PDF page may take before it is skipped
     (None: :data:`pipeline.extract.pdf.PAGE_TIMEOUT`; 0: no limit).
+    ``path`` may be an input already read (:class:`InputData`, e.g. stdin
+    extracted more than once for a volume).
     """
-    inp = read_input(path, max_bytes=max_bytes, read_timeout=read_timeout)
+    inp = path if isinstance(path, InputData) else read_input(path, max_bytes=max_bytes, read_timeout=read_timeout)
     if inp.kind == "pdf":
         from .pdf import PAGE_TIMEOUT, extract_pdf
 
         with _pdf_file(inp) as f:
             try:
                 return extract_pdf(f, jobs=jobs, cache_dir=cache_dir, engine=engine, while_waiting=while_waiting,
-                                   on_pages=on_pages, sha256=inp.sha256, source_path=inp.shown,
+                                   on_pages=on_pages, page_range=page_range, sha256=inp.sha256,
+                                   source_path=inp.shown,
                                    source_name=inp.name,
                                    page_timeout=PAGE_TIMEOUT if page_timeout is None else page_timeout)
             except InputError as exc:

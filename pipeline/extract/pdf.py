@@ -672,13 +672,18 @@ def extract_pages(src: str, pages: list[int], weights: dict[int, int], jobs: int
                   dims: dict[int, tuple[float, float]] | None = None) -> list[PageResult]:
     """Extract ``pages`` with ``jobs`` worker processes (see
     :func:`_worker_main`; in this process when ``jobs`` is 1 and there is no
-    ``page_timeout``); ``while_waiting()`` runs here (in a thread) while the
+    ``page_timeout``, or when this process is daemonic); ``while_waiting()`` runs here (in a thread) while the
     workers work; ``on_pages(n)`` reports n more pages done.  A page that
     takes more than ``page_timeout`` seconds, or crashes its worker, is
     skipped (a result with ``skipped`` set) and its worker replaced."""
     if not pages:
         return []
     jobs = max(1, min(jobs, len(pages)))
+    if multiprocessing.current_process().daemon:
+        # a daemonic process (a Dask worker, a pool's child) may not have
+        # children: its pages are parsed here, without a time budget (the
+        # caller's own pool or scheduler is the watchdog then)
+        jobs, page_timeout = 1, None
     if jobs <= 1 and not page_timeout:
         tick = (lambda r: on_pages(1)) if on_pages is not None else None
         with quiet_libraries():
@@ -761,7 +766,8 @@ ENGINES = ("pdfium", "pdfplumber")
 
 
 def extract_pdf(path: str | Path, *, jobs: int | None = None, cache_dir: str | Path | None = None,
-                engine: str = "pdfium", while_waiting=None, on_pages=None, sha256: str | None = None,
+                engine: str = "pdfium", while_waiting=None, on_pages=None,
+                page_range: tuple[int, int] | None = None, sha256: str | None = None,
                 source_path: str | None = None, source_name: str | None = None,
                 page_timeout: float | None = PAGE_TIMEOUT) -> Extracted:
     """Extract Lines, Regions, PageInfo and Bookmarks from a PDF.
@@ -772,6 +778,8 @@ def extract_pdf(path: str | Path, *, jobs: int | None = None, cache_dir: str | P
     (pdfminer) to parse page content — both feed the same page logic;
     ``while_waiting``: work for this process while page workers run;
     ``on_pages(n)``: progress callback (n more pages done);
+    ``page_range=(first, last)``: only these pages make the document (one
+    plan of a volume: furniture and margins are measured on them alone);
     ``sha256``/``source_path``/``source_name``: the input as read by
     :func:`pipeline.extract.read_input` (``path`` may be a spooled copy);
     ``page_timeout``: seconds a page may take (0/None: no limit)."""
@@ -817,6 +825,10 @@ def extract_pdf(path: str | Path, *, jobs: int | None = None, cache_dir: str | P
                         cache.save(r)
                 cache.save_manifest(n_pages, bookmarks, title, problems={str(k): v for k, v in problems.items()})
             results = [cached.get(n) or fresh[n] for n in range(1, n_pages + 1)]
+    if page_range is not None:
+        results = [r for r in results if page_range[0] <= r.page <= page_range[1]]
+        bookmarks = [b for b in bookmarks if b.page is not None and page_range[0] <= b.page <= page_range[1]]
+        problems = {k: v for k, v in problems.items() if page_range[0] <= k <= page_range[1]}
     _check_text_layer(results, shown)
     lines, regions, infos = assemble(results)
     name = source_name or p.name

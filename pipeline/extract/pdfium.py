@@ -179,6 +179,11 @@ class PdfiumPage:
                 raw.FPDFText_GetLooseCharBox(tp, i, rect)
                 raw.FPDFText_GetCharOrigin(tp, i, ox, oy)
                 raw.FPDFText_GetMatrix(tp, i, mat)
+                # PDFium reports the size set by Tf; a text matrix that scales
+                # (``1 Tf`` + ``16 0 0 16 Tm``, common in WPS/Office exports)
+                # makes the printed size Tf × the matrix's vertical scale, which
+                # is what pdfminer calls the size
+                size *= math.hypot(mat.c, mat.d) or 1.0
                 tobj = raw.FPDFText_GetTextObject(tp, i)
                 obj = _VP.from_buffer(tobj).value or 0 if tobj else 0
                 if obj != prev_obj:

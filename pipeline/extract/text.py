@@ -18,13 +18,18 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import regex as re
 
 from .. import cjk
 from ..errors import EmptyInput, InputTooLarge, UndecodableText
-from ..model import Extracted, Finding, Line, Source
+from ..model import Extracted, Finding, Line, Region, Source
+from .textpages import PhysLine, find_furniture
+
+__all__ = ["PhysLine", "TextDoc", "blank_baseline", "build_lines", "decode_bytes", "extract_text",
+           "parse_text", "split_pages", "text_to_lines"]
 
 # A decoded text is plausible if nearly all of its characters are of these kinds.
 _PLAUSIBLE = re.compile(r"[\p{Han}\p{P}\p{S}\p{N}\p{Latin}\p{Greek}\p{Cyrillic}\s\u3000-\u303F\uFF00-\uFFEF\u2460-\u24FF\u2E80-\u2FDF]")
@@ -98,6 +103,16 @@ _LEAD_WS = re.compile(r"^[ \t\u3000\u00a0]*")
 _WIDE_GAP = re.compile(r"(?:\u3000|\t| ){2,}")
 
 
+@dataclass(slots=True)
+class TextDoc:
+    """A decoded text read into Lines (and, for Markdown pipe tables, the
+    table regions their cells sit in)."""
+
+    lines: list[Line]
+    regions: list[Region] = field(default_factory=list)
+    form: str = "plain"          # "plain" | "markdown"
+
+
 def _ws_width(ws: str) -> float:
     return sum(1.0 if c == "\u3000" else 2.0 if c == "\t" else 0.5 for c in ws)
 
@@ -119,67 +134,142 @@ def _split_segments(body: str) -> list[tuple[float, str]]:
     return out
 
 
-def text_to_lines(text: str) -> list[Line]:
-    """Split decoded text into Lines with page numbers, order, widths and
-    indentation.  Pure function of the text (no I/O)."""
+def split_pages(text: str) -> list[PhysLine]:
+    """The non-blank physical lines of ``text`` with their pages and the
+    blank lines before each (see :mod:`.textpages`).  Form feeds break
+    pages; without them, the leading-space page convention does when it is
+    used (a minority of lines begin with exactly one space)."""
     raw_lines = _LINE_BREAK.split(text)
     n_nonblank = sum(1 for x in raw_lines if x.strip())
-    n_blank = len(raw_lines) - n_nonblank
-    # Blank line between every pair of lines (the extraction convention):
-    # blank lines then carry no information.  Otherwise a blank line
-    # separates paragraphs.
-    blank_convention = n_blank >= 0.6 * n_nonblank
     has_ff = "\f" in text
-    # Page convention: exactly one ASCII space at the start of a line.
     page_marks = sum(1 for x in raw_lines if len(x) > 1 and x[0] == " " and not x[1].isspace())
     use_page_marks = not has_ff and page_marks >= 1 and page_marks < 0.2 * max(1, n_nonblank)
-
-    # indentation is informative only if some lines have it (beyond page marks)
-    indented = 0
-    for x in raw_lines:
-        ws = _LEAD_WS.match(x.lstrip("\f")).group(0)
-        if use_page_marks and ws == " ":
-            continue
-        if _ws_width(ws) >= 1.0 and x.strip():
-            indented += 1
-    indent_known = indented >= max(2, 0.02 * n_nonblank)
-
-    lines: list[Line] = []
+    out: list[PhysLine] = []
     page = 1
     blanks = 0
-    first_content = True
+    page_first = True
     for i, raw in enumerate(raw_lines, start=1):
         parts = raw.split("\f")
+        if len(parts) == 1 and not raw.strip():
+            blanks += 1                  # a blank line (not the empty side of a form feed)
+            continue
         for k, part in enumerate(parts):
-            if k > 0 and not first_content:
+            if k > 0 and out:            # a form feed after some content: a new page
                 page += 1
+                page_first, blanks = True, 0
             if not part.strip():
-                if k == 0:
-                    blanks += 1
                 continue
             body = part
             if use_page_marks and len(body) > 1 and body[0] == " " and not body[1].isspace():
-                if not first_content:
+                if out:
                     page += 1
+                    page_first, blanks = True, 0
                 body = body[1:]
-            ws = _LEAD_WS.match(body).group(0)
-            lead = _ws_width(ws)
-            body = body[len(ws):]
-            for seg_no, (gap, piece) in enumerate(_split_segments(body)):
-                txt = cjk.normalize_text(piece).strip()
-                if not txt:
-                    continue
-                indent = (lead if seg_no == 0 else gap) if indent_known else None
-                if seg_no == 0:
-                    gap_before = None if blank_convention else float(blanks)
-                else:
-                    gap_before = 0.0
-                lines.append(Line(order=len(lines), page=page, text=txt,
-                                  width=cjk.display_width(txt), indent=indent,
-                                  source_line=i, segment=seg_no, gap_before=gap_before))
-            first_content = False
-            blanks = 0
+            out.append(PhysLine(page, i, body, blanks, page_first))
+            page_first, blanks = False, 0
+    return out
+
+
+def text_to_lines(text: str) -> list[Line]:
+    """Split decoded text into Lines with page numbers, order, widths,
+    indentation and page furniture.  Pure function of the text (no I/O)."""
+    return parse_text(text).lines
+
+
+def parse_text(text: str, name: str | None = None) -> TextDoc:
+    """Decoded text → :class:`TextDoc` (Lines, table regions, the text form).
+
+    The form is sniffed from the content (:func:`.markdown.looks_like_markdown`;
+    ``name``'s suffix ``.md`` is one more hint): Markdown is read by
+    :mod:`.markdown`, everything else as plain text (hard-wrapped or not,
+    with or without page marks, blank lines, indentation)."""
+    from . import markdown
+
+    if markdown.looks_like_markdown(text, name):
+        return markdown.parse_markdown(text)
+    phys = split_pages(text)
+    for i, role in find_furniture(phys).items():
+        phys[i].furniture = role
+    return TextDoc(build_lines(phys), [], "plain")
+
+
+def blank_baseline(phys: list[PhysLine]) -> int | None:
+    """How many blank lines separate consecutive lines *as a rule*: 1 when
+    (nearly) every pair of lines on a page has a blank line between
+    (the extraction convention, or one paragraph per line with blank lines
+    between), else 0.  None when blank lines then carry no information at
+    all (hardly any pair has more than the baseline)."""
+    pairs = [x.blanks for x in phys if not x.page_first and not x.furniture]
+    if not pairs:
+        return None
+    base = 1 if sum(1 for b in pairs if b >= 1) >= 0.8 * len(pairs) else 0
+    # a second blank line must be a convention, not an accident
+    if base == 1 and sum(1 for b in pairs if b >= 2) < max(3, 0.01 * len(pairs)):
+        return None
+    return base
+
+
+def build_lines(phys: list[PhysLine], extra: list[dict] | None = None) -> list[Line]:
+    """Physical lines → Lines: normalised text, display width, indentation
+    (when the text uses it), blank lines before (when they mean something),
+    wide gaps split into segments.  ``extra[i]`` holds more Line fields for
+    ``phys[i]`` (the Markdown reader's)."""
+    base = blank_baseline(phys)
+    spaced = cjk.spaced_style("\n".join(x.body for x in phys[:5000]))
+    if spaced:
+        for x, body in zip(phys, cjk.pair_quotes([x.body for x in phys]), strict=True):
+            x.body = body
+    # indentation is informative only if some lines have it
+    indented = sum(1 for x in phys if not x.furniture and _ws_width(_LEAD_WS.match(x.body).group(0)) >= 1.0)
+    indent_known = indented >= max(2, 0.02 * len(phys))
+    lines: list[Line] = []
+    prev_page = None
+    for k, x in enumerate(phys):
+        ws = _LEAD_WS.match(x.body).group(0)
+        lead = _ws_width(ws)
+        body = x.body[len(ws):]
+        fields = extra[k] if extra else {}
+        new_page = x.page != prev_page
+        prev_page = x.page
+        for seg_no, (gap, piece) in enumerate(_split_segments(body) if not x.furniture else [(0.0, body)]):
+            txt = cjk.normalize_text(piece).strip()
+            if spaced:
+                txt = cjk.repair_spacing(txt).strip()
+            if not txt:
+                continue
+            indent = (lead if seg_no == 0 else gap) if indent_known else None
+            if seg_no > 0:
+                gap_before = 0.0
+            elif base is None:
+                gap_before = None
+            elif new_page or x.page_first:
+                gap_before = None      # the top of a page: unknown
+            else:
+                gap_before = float(max(0, x.blanks - base))
+            lines.append(Line(order=len(lines), page=x.page, text=txt,
+                              width=cjk.display_width(txt), indent=indent,
+                              source_line=x.source_line, segment=seg_no, gap_before=gap_before,
+                              furniture=x.furniture, **fields))
+    if lost_stops(lines):
+        for ln in lines:
+            ln.break_before = True
     return lines
+
+
+#: Sentence-per-line text: hardly any line ends with sentence punctuation.
+LOST_STOPS_SHARE = 0.02
+
+
+def lost_stops(lines: list[Line]) -> bool:
+    """True for text in which every sentence is a line of its own with its
+    full stop removed (some extractions of old plans): of the lines long
+    enough to hold a sentence, hardly any ends with sentence punctuation —
+    in hard-wrapped text or one-paragraph-per-line text, every paragraph's
+    last line does."""
+    long = [x for x in lines if not x.furniture and x.width >= 8]
+    if len(long) < 20:
+        return False
+    return sum(1 for x in long if cjk.ends_sentence(x.text)) < LOST_STOPS_SHARE * len(long)
 
 
 #: lines a text input may have: the longest plan in the corpus has ~5,000; a
@@ -208,7 +298,8 @@ def extract_text(source: str | Path | bytes, *, name: str | None = None, path: s
         raise InputTooLarge(f"{n_lines:,} lines, over the limit of {MAX_TEXT_LINES:,} for a text input "
                             "(a plan has a few thousand)", path)
     text, n_controls = cjk.remove_controls(text)
-    lines = text_to_lines(text)
+    doc = parse_text(text, name)
+    lines = doc.lines
     if not lines:
         raise EmptyInput("the file contains no text", path)
     src = Source(path=path, name=name, sha256=hashlib.sha256(data).hexdigest(),
@@ -218,4 +309,4 @@ def extract_text(source: str | Path | bytes, *, name: str | None = None, path: s
         findings.append(Finding("extraction", "warning", None, "input",
                                 f"{n_controls:,} control character{'s' if n_controls > 1 else ''} removed "
                                 "(not text: terminal escapes, NUL, …)"))
-    return Extracted(source=src, lines=lines, findings=findings)
+    return Extracted(source=src, lines=lines, regions=doc.regions, findings=findings)

@@ -17,37 +17,24 @@ The passes, each in its own module:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from .. import cjk
 from ..errors import NotAPlan
 from ..model import Block, Extracted, Line, Structured
 from . import columns as col
 from . import regions as reg
-from .headings import HeadingMatch, parse_heading
+from .drafts import Draft as _Draft
+from .drafts import draft as _draft
+from .flow import body, heading_continues
+from .front import front_matter
+from .headings import parse_heading
 from .layout import Layout, analyse
 from .outline import build_outline
 from .paragraphs import is_boundary, join_texts
-from .toc import find_toc
+from .toc import find_toc, glued_front_heading
 
 __all__ = ["structure"]
 
 
-@dataclass(slots=True)
-class _Draft:
-    """A block before ordering: ``anchor`` is the line order it sorts at."""
-
-    anchor: float
-    kind: str
-    lines: list[Line]
-    text: str
-    extra: dict = field(default_factory=dict)
-
-
-def _draft(kind: str, lines: list[Line], text: str | None = None, anchor: float | None = None, **extra) -> _Draft:
-    if text is None:
-        text = join_texts([x.text for x in lines])
-    return _Draft(anchor if anchor is not None else float(lines[0].order), kind, lines, text, extra)
 
 
 def _prev_ends_unit(lines: list[Line], i: int, layout: Layout) -> bool:
@@ -79,17 +66,23 @@ def structure(ex: Extracted) -> Structured:
             drafts.append(_draft("furniture", [ln], ln.text, role=ln.furniture))
 
     # -- table of contents: its entries are never headings ------------------
-    for ln in find_toc(lines):
+    toc = find_toc(lines)
+    for k, ln in enumerate(toc):
         taken[ln.order] = True
-        drafts.append(_draft("furniture", [ln], ln.text, role="toc"))
+        glued = glued_front_heading(ln.text) if k == len(toc) - 1 else None
+        if glued is None:
+            drafts.append(_draft("furniture", [ln], ln.text, role="toc"))
+            continue
+        # the body's first heading (序言) run onto the TOC's last line
+        cut, h = glued
+        drafts.append(_draft("furniture", [ln], ln.text[:cut], role="toc"))
+        drafts.append(_draft("heading", [ln], ln.text[cut:], anchor=ln.order + 0.5, node_kind=h.kind,
+                             rank=h.rank, number=h.number, label=h.label, title=h.title))
 
-    # -- document title (title page in a PDF, or a title line at the top) --
-    title_lines = _find_title(lines, layout)
-    for ln in title_lines:
-        taken[ln.order] = True
-    doc_title = join_texts([x.text for x in title_lines]) if title_lines else None
-    if title_lines:
-        drafts.append(_draft("title", title_lines, doc_title))
+    # -- front and back matter: title block, issuing notice, colophon -------
+    fm = front_matter(lines, layout, taken)
+    drafts.extend(fm.drafts)
+    doc_title = fm.title
 
     # -- 专栏 titles, tables, notes ----------------------------------------
     titles: list[col.ColumnTitle] = []
@@ -217,11 +210,9 @@ def structure(ex: Extracted) -> Structured:
 
     # -- body flow: headings and paragraphs --------------------------------
     flow = [x for x in lines if not taken[x.order]]
-    drafts.extend(_body(flow, layout))
+    drafts.extend(body(flow, layout))
 
-    if not any(d.kind == "heading" for d in drafts):
-        raise NotAPlan("no outline found (no 第N章/第N节/一、 headings, no 专栏): "
-                       "this does not look like a development plan", ex.source.path)
+    _check_plan(lines, drafts, ex.source.path)
 
     blocks = _finish(drafts)
     nodes = build_outline(blocks)
@@ -266,103 +257,24 @@ def _take_table(lines: list[Line], start: int, layout: Layout, taken: list[bool]
     return end_notes
 
 
-def _find_title(lines: list[Line], layout: Layout) -> list[Line]:
-    """Title lines at the top of the document: on a PDF title page (large
-    font, page 1, before any body text) or a short leading text line that
-    names the plan (…规划纲要)."""
-    if not lines:
-        return []
-    if layout.geometric:
-        first_page = [x for x in lines if x.page == lines[0].page and not x.furniture]
-        big = [x for x in first_page if layout.info[x.order].emphasis and (x.font_size or 0) >
-               1.3 * (reg.layout_body_size(lines, layout) or 99)]
-        if big and big[0] is first_page[0]:
-            out = []
-            for x in first_page:
-                if x in big:
-                    out.append(x)
-                else:
-                    break
-            return out
-        return []
-    first = lines[0]
-    t = first.text.strip()
-    if (cjk.PLAN_TITLE.search(t) and cjk.match_numbering(t) is None and len(lines) > 1
-            and (layout.info[first.order].very_short or not layout.wrapped) and lines[1].segment == 0):
-        return [first]
-    return []
+#: A plan is Chinese text: at least this share of its characters are Han.
+MIN_HAN_SHARE = 0.2
 
 
-def _body(flow: list[Line], layout: Layout) -> list[_Draft]:
-    """Headings and paragraphs of the body flow."""
-    out: list[_Draft] = []
-    units: list[list[Line]] = []
-    heading_units: set[int] = set()      # ids of units that are a wrapped heading
-    cur: list[Line] = []
-    k = 0
-    while k < len(flow):
-        ln = flow[k]
-        strong = _strong_candidate(ln)
-        if cur:
-            b = is_boundary(cur[-1], ln, len(cur) == 1, layout)
-            if not b and strong and (cjk.ends_sentence(cur[-1].text) or layout.info[cur[-1].order].short):
-                b = True
-            if b:
-                units.append(cur)
-                cur = []
-        if not cur and layout.geometric and _heading_start(ln, layout):
-            # PDF: a heading wrapped over several lines is one unit
-            head = [ln]
-            while k + 1 < len(flow) and _heading_continues(head[-1], flow[k + 1], layout):
-                k += 1
-                head.append(flow[k])
-            if len(head) > 1:
-                units.append(head)
-                heading_units.add(id(head))
-                k += 1
-                continue
-        cur.append(ln)
-        if strong and len(cur) == 1:
-            units.append(cur)
-            cur = []
-        k += 1
-    if cur:
-        units.append(cur)
-
-    from .headings import Numbering
-
-    numbering = Numbering()
-    stack: list[tuple[int, str]] = []   # (rank, key) of open headings
-    counter = 0
-    for u in units:
-        first = u[0]
-        standalone = len(u) == 1
-        if id(u) in heading_units:
-            h = parse_heading(join_texts([x.text for x in u]), standalone=True)
-        elif standalone:
-            h = parse_heading(first.text, standalone=True)
-        else:
-            # a run-in heading: its title clause, and the rest of the whole unit
-            h = parse_heading(join_texts([x.text for x in u]), standalone=False)
-            if h is not None and h.strong:
-                h = None
-        if h is not None and not h.strong and not standalone and not h.rest:
-            h = None
-        accepted = False
-        if h is not None:
-            while stack and stack[-1][0] >= h.rank:
-                stack.pop()
-            parent = stack[-1][1] if stack else ""
-            if numbering.expected_ok(parent, h.rank, h.number, h.strong):
-                accepted = True
-                numbering.accept(parent, h.rank, h.number)
-                counter += 1
-                key = f"{parent}/{h.rank}:{h.number}:{counter}"
-                stack.append((h.rank, key))
-                _emit_heading(out, u, h, layout)
-        if not accepted:
-            out.append(_draft("paragraph", u))
-    return out
+def _check_plan(lines: list[Line], drafts: list[_Draft], path: str) -> None:
+    """Raise :class:`NotAPlan` unless the text reads like a plan: mostly
+    Chinese, with an outline — a strong heading (第N章/节/篇), two numbered
+    headings or a 专栏.  One numbered line is a list, not an outline."""
+    chars = "".join(cjk.strip_all_space(x.text) for x in lines)
+    han = cjk.han_count(chars)
+    if chars and han < MIN_HAN_SHARE * len(chars):
+        raise NotAPlan(f"only {100 * han / len(chars):.0f}% of the text is Chinese: "
+                       "this does not look like a Chinese development plan", path)
+    heads = [d for d in drafts if d.kind == "heading"]
+    strong = any(d.extra.get("node_kind") in ("part", "chapter", "section") for d in heads)
+    if not (strong or len(heads) >= 2 or any(d.kind == "column_title" for d in drafts)):
+        raise NotAPlan("no outline found (no 第N章/第N节/一、 headings, no 专栏): "
+                       "this does not look like a development plan", path)
 
 
 def _is_chapter_or_part(ln: Line) -> bool:
@@ -370,48 +282,9 @@ def _is_chapter_or_part(ln: Line) -> bool:
     return h is not None and h.strong and h.rank <= cjk.RANK_CHAPTER
 
 
-def _strong_candidate(ln: Line) -> bool:
-    h = parse_heading(ln.text, standalone=True)
-    return h is not None and h.strong
-
-
-def _heading_start(ln: Line, layout: Layout) -> bool:
-    """PDF: a line that may open a (possibly wrapped) heading: numbered like
-    an outline heading and set apart by emphasis (bold, larger, centred)."""
-    return layout.info[ln.order].emphasis and parse_heading(ln.text, standalone=True) is not None
-
-
 def _title_continues(prev: Line, ln: Line, layout: Layout) -> bool:
     """PDF: ``ln`` continues the 专栏 title whose last line is ``prev``."""
-    return not reg.in_table_region(ln, layout) and _heading_continues(prev, ln, layout)
-
-
-def _heading_continues(prev: Line, ln: Line, layout: Layout) -> bool:
-    """PDF: ``ln`` continues the heading whose last line is ``prev`` — same
-    page, same typography, no blank space between, ``prev`` does not end a
-    sentence and ``ln`` does not start a heading or a 专栏 of its own."""
-    if ln.page != prev.page or ln.region != prev.region or ln.segment:
-        return False
-    if (ln.gap_before or 0) >= 0.5 or cjk.ends_sentence(prev.text):
-        return False
-    if not layout.info[ln.order].emphasis or ln.bold != prev.bold or ln.font_name != prev.font_name or \
-            abs((ln.font_size or 0) - (prev.font_size or 0)) > 0.1:
-        return False
-    if cjk.match_numbering(ln.text) is not None or col.match_title(ln.text) or cjk.ANNEX.match(ln.text.strip()):
-        return False
-    return True
-
-
-def _emit_heading(out: list[_Draft], unit: list[Line], h: HeadingMatch, layout: Layout) -> None:
-    kind = "annex" if h.rank == cjk.RANK_ANNEX and h.label.startswith("附") else cjk.RANK_KIND[h.rank]
-    if h.rest:
-        # run-in heading: the title clause is the heading, the rest a paragraph
-        out.append(_draft("heading", [unit[0]], h.consumed, node_kind=kind, rank=h.rank,
-                          number=h.number, label=h.label, title=h.title))
-        out.append(_draft("paragraph", unit, cjk.clean_spaces(h.rest), anchor=unit[0].order + 0.5))
-        return
-    out.append(_draft("heading", unit, join_texts([x.text for x in unit]), node_kind=kind, rank=h.rank,
-                      number=h.number, label=h.label, title=h.title))
+    return not reg.in_table_region(ln, layout) and heading_continues(prev, ln, layout)
 
 
 def _finish(drafts: list[_Draft]) -> list[Block]:

@@ -119,6 +119,8 @@ def take_box(flow: list[Line], start: int, layout: Layout, *, after_title: bool,
                 taken.extend(units[i:j])
                 i = j
                 continue
+            if layout.box_exact:
+                break        # box typography is known line by line: the box ends here
             end_of_flow = j >= len(units)
             if taken and end_of_flow and all(_item_like(x) for x in units[i:j]):
                 taken.extend(units[i:j])

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from .. import cjk
 from ..model import Line
+from .headings import parse_matter_heading
 
 # leader dots (… · . ．) or a wide gap, then the page number at the end
 TOC_ENTRY = cjk.TOC_ENTRY
@@ -32,33 +33,57 @@ def find_toc(lines: list[Line]) -> list[Line]:
     return sorted(out, key=lambda x: x.order)
 
 
-def _title_before(lines: list[Line], i: int) -> int:
+def _prev(lines: list[Line], i: int) -> int:
     k = i - 1
     while k >= 0 and lines[k].furniture:
         k -= 1
+    return k
+
+
+def _title_before(lines: list[Line], i: int) -> int:
+    """Index where the TOC whose first entry is ``lines[i]`` starts: its
+    title line (目录), and a front-matter entry (序言) between the two."""
+    k = _prev(lines, i)
+    if k >= 0 and cjk.FRONT_MATTER_TITLE.match(lines[k].text):
+        j = _prev(lines, k)
+        if j >= 0 and TOC_TITLE.match(lines[j].text):
+            return j
     return k if k >= 0 and TOC_TITLE.match(lines[k].text) else i
 
 
-def _strong(ln: Line) -> bool:
-    num = cjk.match_numbering(ln.text)
-    return num is not None and num.strong
+def _entries(text: str) -> list[str] | None:
+    """The TOC entries of a line made only of strong-heading entries (one or
+    several run together: ``第一章…第二章…第二篇…``), else None."""
+    t = cjk.strip_all_space(text)
+    m = cjk.TOC_TITLE_RUN_IN.match(t)
+    if m:
+        t = t[t.index("录") + 1:]
+    starts = [m.start() for m in cjk.STRONG_LABEL_ANYWHERE.finditer(t)]
+    if not starts or starts[0] != 0:
+        return [t] if m and t else None
+    return [t[a:b] for a, b in zip(starts, starts[1:] + [len(t)])]
 
 
 def _repeated_headings(lines: list[Line]) -> list[Line]:
+    """Runs of lines made of strong-heading entries, most of which occur
+    again later as the start of a line (the headings they list)."""
     body = [x for x in lines if not x.furniture]
     keys = [cjk.strip_all_space(x.text) for x in body]
+    entries = [_entries(x.text) for x in body]
     out: list[Line] = []
     i = 0
     while i < len(body):
-        if not _strong(body[i]):
+        if not entries[i]:
             i += 1
             continue
         j = i
-        while j < len(body) and _strong(body[j]):
+        while j < len(body) and entries[j]:
             j += 1
-        if j - i >= MIN_ENTRIES:
-            later = set(keys[j:])
-            if sum(1 for k in keys[i:j] if k in later) * 3 >= 2 * (j - i):
+        run = [e for k in range(i, j) for e in entries[k]]
+        if len(run) >= MIN_ENTRIES:
+            later = {k[:n] for k in keys[j:] for n in (6, 12)}
+            found = sum(1 for e in run if e[:12] in later or (len(e) < 12 and e[:6] in later))
+            if found * 3 >= 2 * len(run):
                 out.extend(body[_title_before(body, i):j])
         i = j
     return out
@@ -91,3 +116,16 @@ def _with_page_numbers(lines: list[Line]) -> list[Line]:
             out.extend(x for x in lines[start:j] if not x.furniture)
         i = max(j, i + 1)
     return out
+
+
+def glued_front_heading(text: str):
+    """A front-matter heading (序言/前言) run onto the end of the TOC's last
+    line by the extraction (``…第二十六章保障计划全面落实序言``): (index where
+    it starts, its heading), or None.  No entry title ends in such a word."""
+    t = text.rstrip()
+    for n in (2, 3):
+        word = t[-n:]
+        h = parse_matter_heading(word)
+        if h is not None and h.kind == "preface" and len(t) > n:
+            return len(t) - n, h
+    return None

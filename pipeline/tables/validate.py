@@ -10,6 +10,11 @@
 * ``missing_attribute`` / ``missing_unit`` (warning): indicators without them.
 
 A check only runs when both sides are printed (null amounts are not zeros).
+An aggregate row printed in two tables (the summary table and the project
+table) with the same error is one finding, located in the first table and
+naming the other (:func:`merge_duplicates`): it is one inconsistency of the
+document, not two.  Every finding's ``source`` (``document`` for these
+checks) comes from :data:`pipeline.model.FINDING_SOURCE`.
 """
 
 from __future__ import annotations
@@ -156,10 +161,33 @@ def indicators(inds: list[Indicator]) -> list[Finding]:
     return out
 
 
+def merge_duplicates(findings: list[Finding]) -> list[Finding]:
+    """One finding per inconsistency: findings that differ only in their
+    table (the same row with the same figures printed in two tables) become
+    the first one, its location naming the other tables and its message
+    both places.  Order is kept (first occurrence)."""
+    groups: dict[tuple, list[Finding]] = {}
+    for f in findings:
+        key = (f.check, f.severity, f.location, f.message, f.expected, f.actual, f.source)
+        groups.setdefault(key, []).append(f)
+    out = []
+    for same in groups.values():
+        first = same[0]
+        others = list(dict.fromkeys(f.table_id for f in same[1:] if f.table_id != first.table_id))
+        if others:
+            tables = [first.table_id, *others]
+            first = Finding(first.check, first.severity, first.table_id,
+                            f"{first.location} (also in {', '.join(str(t) for t in others)})",
+                            f"{first.message} [the same row in tables {', '.join(str(t) for t in tables)}]",
+                            first.expected, first.actual, first.source)
+        out.append(first)
+    return out
+
+
 def validate(projects: list[Project], summary: list[ProjectSummary], inds: list[Indicator]) -> list[Finding]:
-    """All table checks."""
+    """All table checks, duplicates across tables merged."""
     out = row_identity([*projects, *summary])
     out += vertical_sums(projects, summary)
     out += summary_vs_projects(summary, {p.table_id for p in projects})
     out += indicators(inds)
-    return out
+    return merge_duplicates(out)

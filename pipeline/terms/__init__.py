@@ -8,7 +8,7 @@ plan's own nodes) and one row per token occurrence for search.
   and project names
 * :mod:`.keywords`  — stop words / planning filler, TF-IDF ranking
 * :mod:`.layer`     — :func:`build_terms` (the ``terms`` stage) and paragraph ids
-* :mod:`.query`     — :func:`print_terms`, :func:`grep` (CLI over outputs),
+* :mod:`.query`     — :func:`print_terms`, :func:`find`, :func:`grep` (CLI over outputs),
   :func:`output_tokenizer` (a tokenizer with the terms of parsed plans, for
   the diff)
 """
@@ -21,7 +21,7 @@ from .tokenizer import Tokenizer, make_tokenizer, tokenize
 
 #: names served lazily from :mod:`.query` (it imports pandas, which the
 #: ``terms`` stage and the tokenizer do not need)
-_QUERY = ("grep", "output_terms", "output_tokenizer", "print_terms")
+_QUERY = ("find", "grep", "output_terms", "output_tokenizer", "print_terms")
 
 
 def __getattr__(name: str):
@@ -31,5 +31,5 @@ def __getattr__(name: str):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-__all__ = ["Tokenizer", "build_terms", "grep", "harvest_terms", "item_ids", "make_tokenizer", "output_terms",
+__all__ = ["Tokenizer", "build_terms", "find", "grep", "harvest_terms", "item_ids", "make_tokenizer", "output_terms",
            "output_tokenizer", "paragraph_ids", "print_terms", "tokenize"]
