@@ -13,7 +13,7 @@ PIP_INSTALL := $(BIN)/pip install -q
 SHELL := /bin/bash
 .SHELLFLAGS := -o pipefail -c
 
-.PHONY: notebook main test install install-dev lint bench clean
+.PHONY: notebook main test install install-dev lint bench jieba-dict clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -52,9 +52,14 @@ notebook: install-dev
 	$(BIN)/python notebooks/execute.py
 
 bench: install-dev
+	$(BIN)/python benchmarks/bench_speed.py --repeat 5
 	$(BIN)/python benchmarks/bench_pdf.py --repeat 3
 	$(BIN)/python benchmarks/bench_terms.py
 	$(BIN)/python benchmarks/bench_diff.py
+
+## rebuild jieba's dictionary trie shipped in pipeline/data/ (after a jieba upgrade)
+jieba-dict: install
+	$(BIN)/python -c "from pipeline.terms.tokenizer import DATA_DIR, write_base_dict; write_base_dict(DATA_DIR)"
 
 clean:
 	rm -rf interim/* output/* .pytest_cache

@@ -84,10 +84,11 @@ FILES = {
         "measure": "`base`, `target`, `target_growth`, `actual`, `actual_growth`",
         "year": "year from the header (2015, 2020, 2025); null for growth measures",
         "raw": "cell text as printed (`7左右`, `[0.7]`, `完成市下达任务`, `—`)",
-        "value": "the number (float) or null for `—`, empty and non-numeric cells",
-        "qualifier": "`左右`, `以内`, `以上`, `≥`, `预计`, `约`, `完成市下达任务` …, else null",
+        "value": "the number (float) or null for `—`, empty and non-numeric cells; for a range (`3-5`, `40—45`) its lower end",
+        "qualifier": "`左右`, `以内`, `以上`, `≥`, `>`, `预计`, `约`, or a target in words (`完成市下达任务`, `新增一批`, `与经济增长同步`) …, else null",
         "is_cumulative": "true for [bracketed] values (cumulative over the period)",
         "merged_with": "when one printed cell spans two measures (`完成市下达任务` over target and growth): on the measure holding the text, the other measure; on the covered measure (whose `raw` is null), the measure holding the text",
+        "value_max": "upper end of a printed range (`3-5` → value 3, value_max 5; `40—45%` → 40, 45), else null",
     }),
     "projects.parquet": ("one row per major project (重大建设项目)", {
         "table_id": "table", "project_no": "project number as printed",

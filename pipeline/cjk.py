@@ -487,14 +487,12 @@ PAGE_NUMBER = re.compile(r"^(?:[—–\-－]\s*\d{1,4}\s*[—–\-－]|第\s*\d{
 #: Front and back matter of an official document (GB/T 9704 公文 and its web and
 #: newspaper reprints): the issuing notice, its date line, the colophon (版记), a
 #: source header printed above the text, the adoption note under a title.
-NOTICE_TITLE = re.compile(r"(?:关于|印发|转发).{2,80}(?:的)?(?:通知|决定|意见|批复|公告)$")
-DATE_LINE = re.compile(rf"^(?:\d{{4}}|[〇○零一二三四五六七八九]{{4}})\s*年\s*(?:\d{{1,2}}|{CN_NUMERAL})\s*月\s*(?:\d{{1,2}}|{CN_NUMERAL})\s*日")
+# (the notice's title and date line: NOTICE and CN_DATE in "Plan metadata" below)
 COLOPHON_CUE = re.compile(r"(?:\d{4}\s*年.{1,6}日\s*印\s*发|抄\s*送\s*[：:]|主\s*送\s*[：:]|[初终]?\s*校\s*(?:对)?\s*[：:]|责任编辑\s*[：:])")
 SOURCE_HEADER = re.compile(r"(?:www\.|https?://|\.gov\.cn|\.com\b|分类号\s*[:：]|第\s*[A-Z]?\s*\d[\d\s]*版)")
 ADOPTION_NOTE = re.compile(r"(?:通过|批准|审议|印发|发布)\s*[）)]?\s*$")
 GLOSSARY_TITLE = re.compile(r"^\s*(?:附\s*[：:]?\s*)?(?:名\s*词\s*解\s*释|术\s*语\s*解\s*释|名\s*词\s*术\s*语)\s*$")
-#: How a plan's title ends (…规划纲要, …计划（草案）).
-PLAN_TITLE = re.compile(r"(?:规划|纲要|计划)(?:[（(](?:草案|征求意见稿|送审稿)[）)])?$")
+# How a plan's title ends (…规划纲要, …计划（草案）): PLAN_TITLE, in "Plan metadata" below.
 
 #: Words of a table header row (indicator and project tables).
 TABLE_HEADER_WORDS = re.compile(
@@ -515,9 +513,23 @@ QUALIFIER_PREFIXES = ("控制在", "预计超", "预计", "不低于", "不高�
 QUALIFIER_SUFFIXES = ("左右", "以内", "以上", "以下", "以下", "内")
 QUALIFIER_PHRASES = ("完成市下达任务", "完成省下达任务", "完成国家下达任务",
                      "完成上级下达任务", "完成下达任务", "与经济增长同步", "与省市同步")
+#: Value cells that are a target in words, not a number: the phrases above and
+#: their family — ``完成市下达目标``, ``完成省下达指标``, ``达到国家要求``,
+#: ``与经济增长基本同步``, ``新增一批``, ``持续提升``, ``稳步提高`` (a qualifier
+#: with no value).
+QUALIFIER_PHRASE = re.compile(
+    r"^(?:(?:完成|达到|实现|落实)(?:国家|省|省级|市|市级|区|县|上级)?(?:下达|核定|确定|规定)?的?"
+    r"(?:任务|目标|指标|要求|计划)(?:任务|值)?"
+    r"|与[\p{Han}]{1,10}(?:基本)?同步(?:增长)?"
+    r"|(?:新增|建成|培育|打造|引进)一批"
+    r"|(?:持续|稳步|逐步|不断|进一步|明显|显著|大幅)(?:提升|提高|增长|增加|下降|降低|改善|优化|扩大|减少)"
+    r"|(?:保持|维持)(?:稳定|领先|全省前列|全市前列))$")
 UNITS = ("%", "‰", "亿元", "万元", "元", "万人", "人", "万吨标准煤", "万吨", "吨", "件", "家",
          "个", "岁", "年", "亩", "公里", "平方公里", "万平方米", "平方米", "万立方米", "立方米",
          "位", "张", "辆", "千瓦", "万千瓦", "千伏", "天", "小时", "微克/立方米", "人/万人")
+#: Counting units an indicator name may end with (``（万人次）``, ``（场次）``),
+#: recognised as units in table names only (not dictionary words).
+COUNT_UNITS = ("人次", "万人次", "场次", "次", "项", "处", "座", "所", "户", "套", "批次", "批")
 
 
 # --------------------------------------------------------------------------
@@ -549,6 +561,12 @@ _QSUF = "|".join(re.escape(x) for x in sorted(set(QUALIFIER_SUFFIXES), key=len, 
 QUALIFIED_NUMBER = re.compile(
     rf"^(?P<pre>{_QPRE})?\s*(?P<open>[\[［【〔])?\s*(?P<num>{_NUM_BODY})\s*(?P<pct>%|‰|％)?\s*"
     rf"(?P<close>[\]］】〕])?\s*(?P<pct2>%|‰|％)?\s*(?P<suf>{_QSUF})?$")
+#: A range of values (``3-5``, ``40—45``, ``3～5%``, ``10至15``): low, high,
+#: optional %/‰ and qualifier suffix.  Tried after a single number, so a lone
+#: negative number (``-0.5``) is not a range; a year range is its own type.
+VALUE_RANGE = re.compile(
+    rf"^(?P<pre>{_QPRE})?\s*(?P<lo>{_NUM_BODY})\s*(?P<pct1>%|‰|％)?\s*(?:[-—–~～至－]+|到)\s*"
+    rf"(?P<hi>{_NUM_BODY})\s*(?P<pct>%|‰|％)?\s*(?P<suf>{_QSUF})?$")
 #: A year range cell (建设起止年限): ``2019-2025``, ``2021—2025``, ``2020～2025年``.
 YEAR_RANGE = re.compile(r"^(\d{4})\s*(?:年)?\s*[-—–~～至－]\s*(\d{4})\s*年?$")
 #: A count cell (``32个大项``) and a count inside a category name (``（3个大项）``).
@@ -577,6 +595,12 @@ HEADER_LEAF = re.compile(r"(?:\d{4}\s*年|序号|编号|^指标$|属性|项目�
 HEADER_ROLES: tuple[tuple[str, re.Pattern], ...] = (
     ("seq", re.compile(r"^(?:序号|编号)$")),
     ("attribute", re.compile(r"属性")),
+    # a column of its own for the unit (``单位``, ``计量单位``; not 责任单位)
+    ("unit", re.compile(r"^(?:计量)?单位$")),
+    # the organisation in charge of a project or target: not a unit, not a name
+    ("org", re.compile(r"(?:责任|牵头|建设|实施|业主|主管|主体)(?:单位|部门)")),
+    # a category column (vertically merged labels) headed as such
+    ("category", re.compile(r"^(?:指标)?(?:类别|分类|类型|领域|维度)$")),
     ("amount_total", re.compile(r"总投资")),
     ("amount_before", re.compile(r"(?:累计完成|已完成|\d{4}\s*年\s*底|以前|之前)")),
     ("amount_period", re.compile(r"(?:期间投资|期间计划|计划投资|“十[一二三四五六七八九]五”.*投资|年度投资)")),
@@ -601,6 +625,7 @@ class CellValue:
     qualifier: str | None
     is_cumulative: bool
     parsed: bool          # False: text that is neither a number, a null mark nor a phrase
+    value_max: float | None = None   # upper end of a range (``3-5`` → value 3, value_max 5)
 
 
 def is_null_mark(text: str) -> bool:
@@ -609,29 +634,45 @@ def is_null_mark(text: str) -> bool:
     return t == "" or t in NULL_MARKS
 
 
+def _number(text: str) -> float:
+    return float(text.replace(",", "").replace("−", "-").replace("－", "-"))
+
+
+def is_qualifier_phrase(text: str) -> bool:
+    """A target in words (``完成市下达任务``, ``新增一批``, ``与经济增长同步``)."""
+    t = strip_all_space(text)
+    return t in QUALIFIER_PHRASES or bool(QUALIFIER_PHRASE.match(t))
+
+
 def parse_cell_value(text: str | None) -> CellValue:
     """Parse an indicator value cell: number (negative, decimal, full-width),
     qualifier (prefix, suffix or a whole phrase such as 完成市下达任务; a
     suffix wins over a prefix: ``控制在3.0以内`` → 以内), [brackets] →
-    cumulative.  ``—`` and empty cells are null values."""
+    cumulative, a range (``3-5``, ``40—45%``) → value and ``value_max``.
+    ``—`` and empty cells are null values."""
     t = strip_all_space(normalize_text(text or ""))
     if is_null_mark(t):
         return CellValue(None, None, False, True)
-    if t in QUALIFIER_PHRASES:
+    if is_qualifier_phrase(t):
         return CellValue(None, t, False, True)
     m = QUALIFIED_NUMBER.match(t)
     if m:
-        num = m.group("num").replace(",", "").replace("−", "-").replace("－", "-")
         qual = m.group("suf") or m.group("pre")
         cum = bool(m.group("open") and m.group("close"))
-        return CellValue(float(num), qual, cum, True)
+        return CellValue(_number(m.group("num")), qual, cum, True)
+    m = VALUE_RANGE.match(t)
+    if m and not YEAR_RANGE.match(t):
+        lo, hi = _number(m.group("lo")), _number(m.group("hi"))
+        if lo <= hi:
+            return CellValue(lo, m.group("suf") or m.group("pre"), False, True, hi)
     return CellValue(None, None, False, False)
 
 
 def cell_type(text: str) -> str:
     """Type of a table cell text: ``attr`` (预期性/约束性), ``null`` (—),
     ``yrange`` (2019-2025), ``count`` (32个大项), ``num`` (a number with
-    qualifiers/brackets), ``phrase`` (完成市下达任务) or ``text``."""
+    qualifiers/brackets, or a range ``3-5``), ``phrase`` (完成市下达任务,
+    新增一批) or ``text``."""
     t = strip_all_space(text)
     if t in ATTRIBUTES:
         return "attr"
@@ -641,9 +682,9 @@ def cell_type(text: str) -> str:
         return "yrange"
     if COUNT_CELL.match(t):
         return "count"
-    if t in QUALIFIER_PHRASES:
+    if is_qualifier_phrase(t):
         return "phrase"
-    if QUALIFIED_NUMBER.match(t):
+    if QUALIFIED_NUMBER.match(t) or (VALUE_RANGE.match(t) and parse_cell_value(t).parsed):
         return "num"
     return "text"
 
@@ -655,8 +696,9 @@ def split_unit(name: str) -> tuple[str, str | None]:
     m = TRAILING_PAREN.search(name)
     if m:
         u = strip_all_space(m.group(1))
-        if u in UNITS or u in ("‰", "％") or re.fullmatch(r"[万亿千百]?[\p{Han}/·]{0,6}", u) and \
-                any(u.endswith(x) for x in UNITS if x not in ("%",)):
+        units = UNITS + COUNT_UNITS
+        if u in units or u in ("‰", "％") or re.fullmatch(r"[万亿千百]?[\p{Han}/·]{0,6}", u) and \
+                any(u.endswith(x) for x in units if x not in ("%",)):
             return name[:m.start()].rstrip(), "%" if u == "％" else u
     return name, None
 
@@ -779,6 +821,8 @@ DOC_NUMBER = re.compile(r"(?<![\p{Han}])(\p{Han}{1,12}\s*[〔\[［【（(]\s*(?:
 NOTICE = re.compile(r"(?P<issuer>[\p{Han}、\s]{2,60}?)关于(?:印发|转发|发布|批转)\s*《?\s*(?P<title>[^《》]{2,80}?)\s*》?\s*的通知")
 #: A plan's title ending (规划, 纲要, 计划, 方案, optionally (草案)).
 TITLE_END = re.compile(rf"(?:规划纲要|纲要|规划|计划)(?:\s*[（(](?:草案|征求意见稿|送审稿|修订稿|{YEAR}{_SPAN_SEP}{YEAR}\s*年?)[）)])?$")
+#: How a plan's title ends (the same rule for the structure stage's title block).
+PLAN_TITLE = TITLE_END
 #: A title ending in a bracket (（草案）, （2024—2027年）) that runs into the
 #: sentence after it in one block: the bracket is where the title ends.
 TITLE_RUN_IN = re.compile(

@@ -480,6 +480,14 @@ def _use_cache(interim: str | None) -> None:
         os.environ["PLAN_PIPELINE_CACHE"] = str(Path(interim).resolve().parent / ".cache")
 
 
+def _lost_text(res) -> list:
+    """Conservation findings, and table text left out of the grids."""
+    from .tables import LOST_TEXT_CHECKS
+
+    return [f for f in res.findings + res.tables.findings
+            if f.check == "conservation" or f.check in LOST_TEXT_CHECKS]
+
+
 def _parsed(out: Path, **extra) -> Outcome:
     """Summary of a plan just written (parse, emit): read back from its files,
     so it is what ``plan info`` says too."""
@@ -491,14 +499,18 @@ def _parsed(out: Path, **extra) -> Outcome:
     return Outcome({**extra, **info}, line)
 
 
-def _strict(path: str, findings) -> None:
-    """--strict: fail on lost text and on text extraction could not read."""
+def _strict(path: str, results) -> None:
+    """--strict: fail on lost text (conservation, table text left out of the
+    grids) and on text extraction could not read (extraction errors)."""
     from .conservation import strict_failures
     from .errors import printable
 
-    bad = strict_failures(findings)
+    bad = []
+    for r in results:
+        bad += _lost_text(r)
+        bad += [f for f in strict_failures(r.findings) if f not in bad]
     if bad:
-        what = "conservation check failed" if bad[0].check == "conservation" else "text could not be read"
+        what = "text could not be read" if bad[0].check == "extraction" else "conservation check failed"
         more = f" (and {len(bad) - 1} more)" if len(bad) > 1 else ""
         raise StrictModeFailure(f"{printable(path)}: {what}: {bad[0].message}{more}")
 
@@ -521,7 +533,7 @@ def cmd_parse(args) -> Outcome:
     finally:
         tick.close()
     if args.strict:
-        _strict(args.input, [f for r in results for f in r.findings])
+        _strict(args.input, results)
     if _INTERRUPTED:              # never write after a signal, even if a library swallowed it
         raise KeyboardInterrupt
     for r in results:             # every target checked before the first is written
@@ -609,7 +621,7 @@ def cmd_emit(args) -> Outcome:
     terms = stage("terms", ex.source.path, run_terms, st, ts)
     res = finish(args.plan_id, ex, st, ts, terms)
     if args.strict:
-        _strict(ex.source.path, res.findings)
+        _strict(ex.source.path, [res])
     out = write_outputs(Path(args.out) / args.plan_id, res.outputs, ex.source.sha256, force=args.force)
     return _parsed(out, input=ex.source.path)
 
@@ -739,6 +751,25 @@ COMMANDS = {"parse": cmd_parse, "extract": cmd_extract, "structure": cmd_structu
 # --------------------------------------------------------------------------
 
 
+#: Commands that never touch numpy.  pyarrow imports numpy when it is
+#: installed (≈0.1 s, a fifth of a small parse) although it needs it only to
+#: convert numpy and pandas objects; these commands pass it Python lists.
+_NO_NUMPY = frozenset({"parse", "extract", "structure", "tables", "emit", "diff"})
+
+
+class _Refuse:
+    """A meta-path finder that makes importing the given top-level packages
+    fail (pyarrow then runs as it does where numpy is not installed)."""
+
+    def __init__(self, *names: str):
+        self.names = names
+
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".", 1)[0] in self.names:
+            raise ModuleNotFoundError(f"{name} is not used by this command", name=name)
+        return None
+
+
 _INTERRUPTED: list[int] = []
 
 
@@ -794,6 +825,10 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(args) -> int:
     t0 = time.perf_counter()
+    refuse = None
+    if args.cmd in _NO_NUMPY and "numpy" not in sys.modules and "pyarrow" not in sys.modules:
+        refuse = _Refuse("numpy", "pandas")
+        sys.meta_path.insert(0, refuse)
     try:
         res = COMMANDS[args.cmd](args)
         if _INTERRUPTED:          # the signal's KeyboardInterrupt was swallowed by a library
@@ -833,6 +868,9 @@ def _run(args) -> int:
         err = StageError(args.cmd, getattr(args, "input", None) or getattr(args, "plan", None)
                          or getattr(args, "a", None) or "?", exc)
         return _fail(args, args.cmd, err.exit_code, err.line())
+    finally:
+        if refuse is not None:
+            sys.meta_path.remove(refuse)
     seconds = time.perf_counter() - t0
     try:
         if args.json:

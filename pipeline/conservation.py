@@ -31,6 +31,13 @@ def _chars(text: str | None) -> Counter:
     return Counter(cjk.strip_all_space(text or ""))
 
 
+def _count(texts) -> Counter:
+    """Non-whitespace characters of all ``texts`` (None counts as empty) as
+    one multiset, counted in one pass (``Counter +=`` per text would rescan
+    the whole counter each time)."""
+    return Counter(cjk.strip_all_space("".join(t or "" for t in texts)))
+
+
 def output_texts(rows: dict[str, list[dict]]) -> list[tuple[str, str]]:
     """(record kind, text) of every output record that carries input text."""
     out: list[tuple[str, str]] = []
@@ -95,12 +102,8 @@ def check_blocks(ex: Extracted, st: Structured) -> list[Finding]:
     for members in groups.values():
         blocks = [st.blocks[k] for k in members]
         orders = sorted({o for b in blocks for o in b.lines})
-        want = Counter()
-        for o in orders:
-            want += _chars(by_order[o].text)
-        got = Counter()
-        for b in blocks:
-            got += _chars(b.text)
+        want = _count(by_order[o].text for o in orders)
+        got = _count(b.text for b in blocks)
         if want == got:
             continue
         pages = sorted({by_order[o].page for o in orders})
@@ -134,12 +137,8 @@ def _in_order(orders: list[int], by_order: dict, lost: Counter) -> str:
 
 def check_outputs(ex: Extracted, rows: dict[str, list[dict]]) -> list[Finding]:
     """Multiset comparison of input characters and output-record characters."""
-    want = Counter()
-    for ln in ex.lines:
-        want += _chars(ln.text)
-    got = Counter()
-    for _, t in output_texts(rows):
-        got += _chars(t)
+    want = _count(ln.text for ln in ex.lines)
+    got = _count(t for _, t in output_texts(rows))
     findings = []
     lost = want - got
     extra = got - want

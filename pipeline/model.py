@@ -18,9 +18,10 @@ import dataclasses
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import pyarrow as pa
+if TYPE_CHECKING:      # pyarrow is imported where tables are converted (it costs 0.1 s)
+    import pyarrow as pa
 
 #: Version of the output contract (``docs/schema.md``).  2.0: columns that are
 #: SQL keywords renamed (``order`` → ``seq``, ``group`` → ``group_label``,
@@ -100,6 +101,8 @@ class Region:
     bottom: float
     cells: list[Cell] = field(default_factory=list)
     rules: list[float] = field(default_factory=list)   # y of horizontal rules (three-line tables)
+    rule_x0: list[float] = field(default_factory=list)  # left end of each rule (parallel to rules)
+    rule_x1: list[float] = field(default_factory=list)  # right end of each rule
 
 
 @dataclass(slots=True)
@@ -214,6 +217,8 @@ T = TypeVar("T")
 
 
 def _arrow_type(tp: str) -> pa.DataType:
+    import pyarrow as pa
+
     tp = tp.replace(" ", "")
     base = tp.split("|")[0]
     return {
@@ -224,6 +229,8 @@ def _arrow_type(tp: str) -> pa.DataType:
 
 def record_schema(cls: type, metadata: dict[str, str] | None = None) -> pa.Schema:
     """pyarrow schema of a flat dataclass (nested lists of records → JSON text)."""
+    import pyarrow as pa
+
     fields = []
     for f in dataclasses.fields(cls):
         tp = f.type if isinstance(f.type, str) else f.type.__name__
@@ -233,6 +240,8 @@ def record_schema(cls: type, metadata: dict[str, str] | None = None) -> pa.Schem
 
 def records_to_table(records: Iterable[Any], cls: type, metadata: dict[str, str] | None = None) -> pa.Table:
     """Dataclass records → pyarrow Table (record lists such as Region.cells → JSON)."""
+    import pyarrow as pa
+
     schema = record_schema(cls, metadata)
     cols: dict[str, list] = {f.name: [] for f in schema}
     for r in records:
@@ -319,6 +328,7 @@ class IndicatorValue:
     qualifier: str | None
     is_cumulative: bool
     merged_with: str | None = None  # e.g. "target_growth" when the printed cell spans both
+    value_max: float | None = None  # upper end of a printed range (``3-5``: value 3, value_max 5)
 
 
 @dataclass(slots=True)

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import conservation, metadata, volumes
-from .emit import Outputs, build_outputs
 from .errors import InputError, PipelineError, StageError
 from .extract import extract
 from .model import Extracted, Finding, Structured, TableSet
-from .structure import structure
+
+if TYPE_CHECKING:
+    from .emit import Outputs
 
 
 def plan_id_from_path(path: str | Path) -> str:
@@ -34,6 +36,23 @@ def stage(name: str, path: str | Path, fn, *args, **kwargs):
         raise
     except Exception as exc:  # noqa: BLE001 - reported as StageError with context
         raise StageError(name, str(path), exc) from exc
+
+
+def prepare_later_stages() -> None:
+    """Import what structure, tables, terms and emit use and load jieba's
+    dictionary (called while page workers run, when this process would only
+    wait)."""
+    from . import emit, structure, tables  # noqa: F401 - imported for their import cost
+    from .terms.tokenizer import preload
+
+    preload()
+
+
+def structure(ex: Extracted) -> Structured:
+    """structure stage (:func:`pipeline.structure.structure`, imported on first use)."""
+    from .structure import structure as run_structure
+
+    return run_structure(ex)
 
 
 def run_tables(st: Structured, ex: Extracted) -> TableSet:
@@ -73,9 +92,8 @@ def parse(path: str | Path, plan_id: str | None = None, *, jobs: int | None = No
     tick = progress or (lambda name: None)
     tick("extract")
     # the term layer's dictionary loads while PDF pages are parsed in workers
-    from .terms.tokenizer import preload
-
-    ex = stage("extract", path, extract, path, jobs=jobs, cache_dir=cache_dir, engine=engine, while_waiting=preload,
+    ex = stage("extract", path, extract, path, jobs=jobs, cache_dir=cache_dir, engine=engine,
+               while_waiting=prepare_later_stages,
                on_pages=on_pages, **{k: v for k, v in limits.items() if v is not None})
     return _parse_one(path, plan_id, ex, tick, None, 1, 1)
 
@@ -99,6 +117,8 @@ def finish(plan_id: str, ex: Extracted, st: Structured, ts: TableSet,
     conservation check.  ``extra_findings`` go to validation.parquet; by
     default they are the document boundaries of a file holding several
     plans parsed as one (:func:`pipeline.volumes.find_boundaries`)."""
+    from .emit import build_outputs
+
     if extra_findings is None:
         _, extra_findings = volumes.find_boundaries(ex)
     plan = plan_row(st, document_no=document_no, n_documents=n_documents)
@@ -142,7 +162,6 @@ def parse_documents(path: str | Path, plan_id: str | None = None, *, jobs: int |
     tick = progress or (lambda name: None)
     tick("extract")
     from .extract import read_input
-    from .terms.tokenizer import preload
 
     limits = {k: v for k, v in limits.items() if v is not None}
     page_limits = {k: v for k, v in limits.items() if k == "page_timeout"}
@@ -152,7 +171,7 @@ def parse_documents(path: str | Path, plan_id: str | None = None, *, jobs: int |
     with tempfile.TemporaryDirectory(prefix="plan-pages-") as tmp:
         cache = cache_dir if cache_dir is not None or kind != "pdf" else tmp
         ex = stage("extract", path, extract, inp, jobs=jobs, cache_dir=cache, engine=engine,
-                   while_waiting=preload, on_pages=on_pages, **page_limits)
+                   while_waiting=prepare_later_stages, on_pages=on_pages, **page_limits)
         bounds, found = stage("volumes", path, volumes.find_boundaries, ex)
         if not bounds:
             return [_parse_one(path, plan_id, ex, tick, found, 1, 1)]

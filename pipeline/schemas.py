@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import datetime
 import json
+import sys
+from contextlib import contextmanager
 
 import pyarrow as pa
 
@@ -69,6 +71,7 @@ INDICATORS = _s(
 INDICATOR_VALUES = _s(
     ("table_id", STR), ("row_no", I32), ("measure", CAT), ("year", I32), ("raw", STR),
     ("value", F64), ("qualifier", CAT), ("is_cumulative", BOOL), ("merged_with", STR),
+    ("value_max", F64),
 )
 PROJECTS = _s(
     ("table_id", STR), ("project_no", I32), ("category_no", I32), ("category", CAT),
@@ -161,20 +164,59 @@ def file_metadata(plan_id: str, sha256: str, pipeline_version: str, plan: dict |
     return meta
 
 
+class _NoPandas:
+    """A meta-path finder that makes ``import pandas`` fail (see below)."""
+
+    @staticmethod
+    def find_spec(name, path=None, target=None):
+        if name == "pandas" or name.startswith("pandas."):
+            raise ModuleNotFoundError(f"{name} is not imported while tables are built", name=name)
+        return None
+
+
+@contextmanager
+def _pandas_not_probed():
+    """Keep ``pa.array`` from importing pandas (0.2 s) just to ask whether a
+    Python list is a pandas object: while pandas is not imported yet, its
+    import fails fast inside this block, so pyarrow records "no pandas" and
+    converts the list as the sequence it is.  pyarrow imports pandas again
+    as soon as something really needs it (``Table.to_pandas``)."""
+    if "pandas" in sys.modules:
+        yield
+        return
+    finder = _NoPandas()
+    sys.meta_path.insert(0, finder)
+    try:
+        yield
+    finally:
+        sys.meta_path.remove(finder)
+
+
+def _dictionary_encode(vals: list, type_: pa.DictionaryType) -> pa.DictionaryArray:
+    """What ``pa.array(vals, pa.string()).dictionary_encode()`` gives (the
+    dictionary in order of first occurrence, None as a null index), built
+    here: ``dictionary_encode`` imports ``pyarrow.compute`` (≈0.1 s)."""
+    codes: dict = {}
+    indices = [None if v is None else codes.setdefault(v, len(codes)) for v in vals]
+    return pa.DictionaryArray.from_arrays(pa.array(indices, type=type_.index_type),
+                                          pa.array(list(codes), type=type_.value_type))
+
+
 def build_table(schema: pa.Schema, rows: list[dict], plan_id: str, metadata: dict[bytes, bytes]) -> pa.Table:
-    """Rows (dicts keyed by column name, without plan_id) → a Table of ``schema``."""
-    cols = {}
-    for f in schema:
-        if f.name == "plan_id":
-            vals = [plan_id] * len(rows)
-        else:
-            vals = [r.get(f.name) for r in rows]
-        if pa.types.is_dictionary(f.type):
-            cols[f.name] = pa.array(vals, type=pa.string()).dictionary_encode()
-            if cols[f.name].type != f.type:
-                cols[f.name] = cols[f.name].cast(f.type)
-        else:
-            if f.type == DATE:
-                vals = [datetime.date.fromisoformat(v) if isinstance(v, str) else v for v in vals]
-            cols[f.name] = pa.array(vals, type=f.type)
-    return pa.table(cols, schema=schema).replace_schema_metadata({**metadata, b"pandas": pandas_metadata(schema)})
+    """Rows (dicts keyed by column name, without plan_id) → a Table of ``schema``,
+    one column at a time (each column is one ``pa.array`` over a list)."""
+    n = len(rows)
+    cols = []
+    with _pandas_not_probed():
+        for f in schema:
+            name = f.name
+            vals = [plan_id] * n if name == "plan_id" else [r.get(name) for r in rows]
+            if pa.types.is_dictionary(f.type):
+                col = _dictionary_encode(vals, f.type)
+            else:
+                if f.type == DATE:
+                    vals = [datetime.date.fromisoformat(v) if isinstance(v, str) else v for v in vals]
+                col = pa.array(vals, type=f.type)
+            cols.append(col)
+    return pa.Table.from_arrays(cols, schema=schema).replace_schema_metadata(
+        {**metadata, b"pandas": pandas_metadata(schema)})

@@ -504,3 +504,453 @@ def _annex(w: _Writer, spec: dict, v: Variant) -> None:
     _grid_rows(w, xs, header, spec["rows"], 12.0, 24.0, 1, y)
     if v.annex == "sideways":
         c.restoreState()
+
+
+# ==========================================================================
+# table variants: one indicator table and one project table, typeset in
+# every ruling style, with their own ground truth
+# ==========================================================================
+
+GOLD_DIR = Path(__file__).parent / "gold"
+
+#: Header text of each indicator-table column kind.
+IND_HEAD = {"seq": "序号", "cat": "类别", "name": "指标", "unit": "单位", "base": "2020年", "target": "2025年",
+            "growth": "年均增长[累计]", "attr": "属性"}
+#: Relative widths of the indicator-table columns.
+IND_WIDTH = {"seq": 0.7, "cat": 1.0, "name": 4.6, "unit": 1.4, "base": 1.5, "target": 1.8, "growth": 1.9,
+             "attr": 1.3}
+CAT_NO = "一二三四五六七八九十"
+
+PRJ_HEAD = {"seq": "序号", "name": "项目名称", "content": "建设内容与规模", "years": "建设起止年限",
+            "total": "项目总投资", "before": "到2020年底累计完成投资", "period": "“十四五”期间投资"}
+PRJ_WIDTH = {"seq": 1.6, "name": 2.4, "content": 5.6, "years": 1.9, "total": 1.7, "before": 2.2, "period": 2.0}
+
+
+@dataclass(frozen=True)
+class TableVariant:
+    """How the two tables of a generated document are typeset."""
+
+    name: str
+    ruling: str = "grid"           # grid | open | three_line | row_rules | none
+    shading: bool = False          # header cells shaded grey
+    columns: tuple[str, ...] = ("seq", "name", "base", "target", "growth", "attr")
+    numbering: str = "seq"         # seq (a 序号 column) | inline (``1.名称``) | none
+    title: str = "caption"         # caption above | row (first row of the table) | column (专栏 title) | none
+    repeat_header: bool = True     # header printed again on the next page
+    cut_row: bool = True           # the row at the page break is cut; its name's last line goes on
+    landscape: bool = False        # project table on a landscape page
+    prj_columns: tuple[str, ...] = ("seq", "name", "content", "years", "total", "before", "period")
+    running_header: bool = False   # a running header with a rule under it on every page but the first
+
+
+@dataclass
+class TableTruth:
+    """What the generator wrote: indicator rows, their values, projects."""
+
+    indicators: list[dict] = field(default_factory=list)   # row_no, category, name, unit, attribute
+    values: dict[tuple[int, str], dict] = field(default_factory=dict)   # (row_no, measure) → raw, value, qualifier
+    projects: list[dict] = field(default_factory=list)
+    inconsistent: list[int] = field(default_factory=list)  # projects whose amounts do not add up
+    pages: int = 0
+
+
+def _csv(name: str) -> list[dict]:
+    import csv
+
+    with open(GOLD_DIR / name, encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+class _TableWriter:
+    """A page cursor for the table documents (portrait A4, landscape on demand)."""
+
+    def __init__(self, path: Path, running_header: bool = False):
+        self.c = canvas.Canvas(str(path), pagesize=(W, H))
+        self.page = 1
+        self.pw, self.ph = W, H
+        self.y = H - TOP
+        self.running_header = running_header
+
+    def text(self, x: float, y: float, s: str, size: float) -> None:
+        self.c.setFont(FONT, size)
+        self.c.drawString(x, y, s)
+
+    def width(self, s: str, size: float) -> float:
+        return pdfmetrics.stringWidth(s, FONT, size)
+
+    def wrap(self, s: str, size: float, width: float) -> list[str]:
+        lines, cur = [], ""
+        for ch in s:
+            if cur and self.width(cur + ch, size) > width:
+                lines.append(cur)
+                cur = ""
+            cur += ch
+        return lines + [cur] if cur else lines or [""]
+
+    def footer(self) -> None:
+        s = f"— {self.page} —"
+        self.text((self.pw - self.width(s, 10.5)) / 2, 40, s, 10.5)
+
+    def new_page(self, landscape: bool = False) -> None:
+        self.footer()
+        self.c.showPage()
+        self.page += 1
+        self.pw, self.ph = (H, W) if landscape else (W, H)
+        self.c.setPageSize((self.pw, self.ph))
+        self.y = self.ph - TOP
+        if self.running_header:
+            # page furniture above the text: a title and a rule as wide as the text
+            right = self.pw - (W - RIGHT)
+            self.text(LEFT, self.ph - 50, "示范区“十四五”规划纲要", 10.5)
+            self.c.setLineWidth(0.75)
+            self.c.line(LEFT, self.ph - 56, right, self.ph - 56)
+
+    def paragraph(self, text: str, size: float = 14.0, lead: float = 24.0) -> None:
+        left, right = LEFT, self.pw - (W - RIGHT)
+        lines = self.wrap(text, size, right - left - 2 * size)
+        rest = self.wrap(text[len(lines[0]):], size, right - left) if len(lines) > 1 else []
+        for k, ln in enumerate([lines[0]] + rest):
+            if self.y - lead < BOTTOM:
+                self.new_page()
+            self.text(left + (2 * size if k == 0 else 0), self.y, ln, size)
+            self.y -= lead
+
+    def centred(self, text: str, size: float, gap: float = 12.0) -> None:
+        self.y -= gap
+        self.text((self.pw - self.width(text, size)) / 2, self.y, text, size)
+        self.y -= size + gap
+
+    def save(self) -> int:
+        self.footer()
+        self.c.showPage()
+        self.c.save()
+        return self.page
+
+
+@dataclass
+class _TRow:
+    """A table row to typeset: cells (text, col0, col1), a category row, or
+    a label cell spanning rows (text, col, n_rows) opened on this row."""
+
+    cells: list[tuple[str, int, int]]
+    category: bool = False
+    label: tuple[str, int, int] | None = None
+
+
+def _draw_table(w: _TableWriter, v: TableVariant, widths: list[float], header: list[str], rows: list[_TRow],
+                size: float, title_row: str | None = None, left_align: set[int] = frozenset(),
+                break_after: int | None = None) -> None:
+    """Typeset one table from ``w.y`` down in ``v.ruling``; breaks pages
+    (repeating the header when ``v.repeat_header``); ``break_after``: force
+    the page break after this many body rows (the row after it is cut when
+    ``v.cut_row`` and its name wraps)."""
+    c = w.c
+    pad, lead = 3.0, size + 4.0
+    left = LEFT if w.pw == W else 60.0
+    xs = [left]
+    for wd in widths:
+        xs.append(xs[-1] + wd)
+    n = len(widths)
+
+    def hline(y: float, x0: float, x1: float, width: float = 0.75) -> None:
+        if v.ruling != "none":
+            c.setLineWidth(width)
+            c.line(x0, y, x1, y)
+
+    def vline(x: float, y0: float, y1: float, k: int) -> None:
+        if v.ruling == "grid" or (v.ruling == "open" and 0 < k < n):
+            c.setLineWidth(0.75)
+            c.line(x, y0, x, y1)
+
+    def cell_text(text: str, c0: int, c1: int, top: float, height: float, lines: list[str] | None = None,
+                  align_left: bool = False) -> None:
+        lines = lines if lines is not None else w.wrap(text, size, xs[c1] - xs[c0] - 2 * pad)
+        y = top - (height - len(lines) * lead) / 2 - size
+        for ln in lines:
+            x = xs[c0] + pad if align_left else (xs[c0] + xs[c1] - w.width(ln, size)) / 2
+            w.text(x, y, ln, size)
+            y -= lead
+
+    def draw_header() -> None:
+        h = 2 * lead + 2 * pad
+        top = w.y
+        if title_row is not None and not getattr(draw_header, "done", False):
+            hline(top, xs[0], xs[-1], 1.2)
+            vline(xs[0], top, top - lead - 2 * pad, 0)
+            vline(xs[-1], top, top - lead - 2 * pad, n)
+            cell_text(title_row, 0, n, top, lead + 2 * pad)
+            top -= lead + 2 * pad
+            draw_header.done = True
+        if v.shading:
+            c.setFillGray(0.86)
+            c.rect(xs[0], top - h, xs[-1] - xs[0], h, stroke=0, fill=1)
+            c.setFillGray(0)
+        hline(top, xs[0], xs[-1], 1.2)
+        for k, t in enumerate(header):
+            cell_text(t, k, k + 1, top, h)
+            vline(xs[k], top, top - h, k)
+        vline(xs[-1], top, top - h, n)
+        hline(top - h, xs[0], xs[-1])
+        w.y = top - h
+
+    draw_header()
+    label_open: list = []       # [text, col, rows left, top y]
+
+    def row_height(r: _TRow) -> tuple[float, dict[int, list[str]]]:
+        wrapped = {}
+        for text, c0, c1 in r.cells:
+            wrapped[c0] = w.wrap(text, size, xs[c1] - xs[c0] - 2 * pad)
+        return max(len(x) for x in wrapped.values()) * lead + 2 * pad, wrapped
+
+    def close_label(bottom: float) -> None:
+        if label_open:
+            text, col, _, top = label_open
+            if text:          # a label carried over a page break prints on its first page only
+                lines = w.wrap(text, size, xs[col + 1] - xs[col] - 2 * pad)
+                cell_text(text, col, col + 1, top, top - bottom, lines)
+            label_open.clear()
+
+    def edges(r: _TRow, top: float, h: float) -> None:
+        # every column edge but those inside a merged cell (empty cells keep their borders)
+        inner = {k for _, c0, c1 in r.cells for k in range(c0 + 1, c1)}
+        for k in range(n + 1):
+            if k not in inner:
+                vline(xs[k], top, top - h, k)
+
+    def finish_row() -> None:
+        if label_open:
+            label_open[2] -= 1
+        in_label = bool(label_open) and label_open[2] > 0
+        if v.ruling in ("grid", "open", "row_rules"):
+            x0 = xs[label_open[1] + 1] if in_label else xs[0]
+            hline(w.y, x0, xs[-1])
+        if label_open and label_open[2] <= 0:
+            close_label(w.y)
+
+    for i, r in enumerate(rows):
+        h, wrapped = row_height(r)
+        split = None
+        if break_after is not None and i == break_after:
+            split = True
+        if split or w.y - h < BOTTOM + 20:
+            # page break: cut this row when it wraps, else move it over
+            lines_here = 1 if (v.cut_row and split and max(len(x) for x in wrapped.values()) > 1) else 0
+            if lines_here:
+                part = 2 * pad + lead
+                top = w.y
+                for text, c0, c1 in r.cells:
+                    cell_text(text, c0, c1, top, part, wrapped[c0][:1], align_left=c0 in left_align)
+                edges(r, top, part)
+                w.y -= part
+                rest = {c0: wrapped[c0][1:] for c0 in wrapped}
+            carried = [None, label_open[1], label_open[2], 0.0] if label_open else None
+            close_label(w.y)
+            if v.ruling in ("grid", "open", "row_rules"):
+                hline(w.y, xs[0], xs[-1])
+            w.new_page(landscape=w.pw != W)
+            left_after = xs[0]
+            xs = [left_after + (x - xs[0]) for x in xs]
+            if v.repeat_header:
+                draw_header()
+            else:
+                hline(w.y, xs[0], xs[-1], 1.2)
+            if carried:
+                carried[3] = w.y
+                label_open[:] = carried
+            if lines_here:
+                rest_h = max(len(x) for x in rest.values()) * lead + 2 * pad
+                top = w.y
+                for text, c0, c1 in r.cells:
+                    if rest[c0]:
+                        cell_text(text, c0, c1, top, rest_h, rest[c0], align_left=c0 in left_align)
+                edges(r, top, rest_h)
+                w.y -= rest_h
+                finish_row()
+                continue
+        top = w.y
+        if r.label is not None:
+            close_label(top)
+            label_open[:] = [r.label[0], r.label[1], r.label[2], top]
+        if r.category:
+            text = r.cells[0][0]
+            cell_text(text, 0, n, top, h, [text], align_left=True)
+            vline(xs[0], top, top - h, 0)
+            vline(xs[-1], top, top - h, n)
+        else:
+            for text, c0, c1 in r.cells:
+                cell_text(text, c0, c1, top, h, wrapped[c0], align_left=c0 in left_align)
+            edges(r, top, h)
+        w.y -= h
+        finish_row()
+    close_label(w.y)
+    if v.ruling == "three_line":
+        hline(w.y, xs[0], xs[-1], 1.2)
+    elif v.ruling == "none":
+        pass
+    w.y -= 18
+
+
+def _indicator_rows(v: TableVariant) -> tuple[list[str], list[float], list[_TRow], TableTruth, set[int]]:
+    gold = _csv("indicators_14th.csv")
+    cols = list(v.columns)
+    widths = [IND_WIDTH[k] for k in cols]
+    scale = (RIGHT - LEFT) / sum(widths)
+    widths = [x * scale for x in widths]
+    truth = TableTruth()
+    rows: list[_TRow] = []
+    cats: list[str] = []
+    for g in gold:
+        if g["category"] not in cats:
+            cats.append(g["category"])
+    n_by_cat = {c: sum(1 for g in gold if g["category"] == c) for c in cats}
+    seen: set[str] = set()
+    counter = 0
+    for g in gold:
+        cat = g["category"]
+        first = cat not in seen
+        seen.add(cat)
+        if first and "cat" not in cols:
+            k = cats.index(cat)
+            rows.append(_TRow([(f"{CAT_NO[k]}、{cat}", 0, len(cols))], category=True))
+        counter += 1
+        no = int(g["row_no"]) if v.numbering != "none" else counter
+        name = g["name"] if "unit" in cols else f"{g['name']}（{g['unit']}）"
+        if v.numbering == "inline":
+            name = f"{g['row_no']}.{name}"
+        merged = "value_2025+growth" in g["merged"] and cols.index("growth") == cols.index("target") + 1 \
+            if "growth" in cols else False
+        cells = []
+        for k, col in enumerate(cols):
+            text = {"seq": g["row_no"], "name": name, "unit": g["unit"], "base": g["value_2020"],
+                    "target": g["value_2025"], "growth": g["growth"], "attr": g["attribute"], "cat": None}[col]
+            if col == "cat" or (col == "growth" and merged) or not text:
+                continue
+            c1 = k + 2 if col == "target" and merged else k + 1
+            cells.append((text, k, c1))
+        label = (cat, cols.index("cat"), n_by_cat[cat]) if "cat" in cols and first else None
+        rows.append(_TRow(cells, label=label))
+        truth.indicators.append({"row_no": no, "category": cat, "name": g["name"], "unit": g["unit"],
+                                 "attribute": g["attribute"]})
+        nums = {"base": g["value_2020_num"], "target": g["value_2025_num"], "growth": g["growth_num"]}
+        for col, measure in (("base", "base"), ("target", "target"), ("growth", "target_growth")):
+            if col not in cols:
+                continue
+            raw = {"base": g["value_2020"], "target": g["value_2025"], "growth": g["growth"]}[col]
+            if col == "growth" and merged:
+                raw = ""
+            num = nums[col]
+            truth.values[(no, measure)] = {"raw": raw, "value": float(num) if num else None,
+                                           "qualifier": g["qualifier"] if raw and g["qualifier"] and
+                                           g["qualifier"] in raw else None}
+    left = {cols.index("name")} | ({cols.index("cat")} if "cat" in cols else set())
+    return [IND_HEAD[k] for k in cols], widths, rows, truth, left
+
+
+def _project_rows(v: TableVariant, width: float) -> tuple[list[str], list[float], list[_TRow], list[dict], list[int]]:
+    """Projects 1–7 of the gold (two categories, five subcategories) with
+    aggregate rows computed from them (so only the gold's own inconsistent
+    project breaks the sums)."""
+    gold = [g for g in _csv("projects.csv") if int(g["project_no"]) <= 7]
+    cols = list(v.prj_columns)
+    widths = [PRJ_WIDTH[k] for k in cols]
+    scale = width / sum(widths)
+    widths = [x * scale for x in widths]
+    amount = ("total_investment", "invested_by_2020", "investment_2021_2025")
+
+    def sums(items):
+        return [str(sum(int(g[a]) for g in items)) for a in amount]
+
+    def row(seq: str, name: str, content: str = "", years: str = "", amounts=("", "", "")) -> _TRow:
+        vals = {"seq": seq, "name": name, "content": content, "years": years, "total": amounts[0],
+                "before": amounts[1], "period": amounts[2]}
+        cells = []
+        for k, col in enumerate(cols):
+            if vals[col]:
+                end = k + 1
+                if col == "name" and not content:
+                    # an aggregate row's name is one cell across the empty
+                    # content and years columns after it
+                    while end < len(cols) and cols[end] in ("content", "years"):
+                        end += 1
+                cells.append((vals[col], k, end))
+        return _TRow(cells)
+
+    rows = [row("合计", f"{len(gold)}个大项", amounts=sums(gold))]
+    truth: list[dict] = []
+    for cat_no in sorted({int(g["category_no"]) for g in gold}):
+        items = [g for g in gold if int(g["category_no"]) == cat_no]
+        rows.append(row(CAT_NO[cat_no - 1], f"{items[0]['category']}（{len(items)}个大项）", amounts=sums(items)))
+        for sub_no in sorted({int(g["subcategory_no"]) for g in items}):
+            sub = [g for g in items if int(g["subcategory_no"]) == sub_no]
+            rows.append(row(f"（{CAT_NO[sub_no - 1]}）", sub[0]["subcategory"], amounts=sums(sub)))
+            for g in sub:
+                rows.append(row(g["project_no"], g["name"], g["content"], f"{g['start_year']}-{g['end_year']}",
+                                [g[a] for a in amount]))
+                truth.append(g)
+    bad = [int(g["project_no"]) for g in gold
+           if int(g["total_investment"]) - int(g["invested_by_2020"]) != int(g["investment_2021_2025"])]
+    return [PRJ_HEAD[k] for k in cols], widths, rows, truth, bad
+
+
+def render_tables(path: str | Path, v: TableVariant) -> TableTruth:
+    """Write a short plan whose two tables (the 14th-plan indicators, seven
+    projects) are typeset as ``v`` says; return what was written."""
+    w = _TableWriter(Path(path), v.running_header)
+    w.centred("第一章 发展目标", 18.0)
+    w.paragraph(P[3])
+    w.paragraph(P[4])
+    header, widths, rows, truth, left = _indicator_rows(v)
+    title = "示范区“十四五”经济社会发展主要指标"
+    if v.title == "caption":
+        w.centred(f"表1 {title}表", 14.0, gap=6.0)
+    elif v.title == "column":
+        w.centred(f"专栏1 {title}", 14.0, gap=6.0)
+    # the table breaks across pages at its tenth indicator (a wrapped name:
+    # 每千人口拥有执业（助理）医师数 wraps in the name column): that row is cut
+    # by the break, or is the last row before it
+    break_at = next(k for k, r in enumerate(rows) if any("执业" in t for t, _, _ in r.cells))
+    if not v.cut_row:
+        break_at += 1       # the wrapped row is the last one before the break
+    _draw_table(w, v, widths, header, rows, 10.5, title_row=title if v.title == "row" else None,
+                left_align=left, break_after=break_at)
+    w.paragraph(P[5])
+    w.centred("第二章 重大项目", 18.0)
+    w.paragraph(P[13])
+    w.new_page(landscape=v.landscape)
+    w.text(LEFT, w.y, "附件", 14.0)
+    w.y -= 20
+    w.centred("示范区“十四五”重大建设项目表", 16.0, gap=6.0)
+    unit = "单位：万元"
+    w.text(w.pw - (W - RIGHT) - w.width(unit, 10.5), w.y, unit, 10.5)
+    w.y -= 8
+    width = w.pw - 60.0 - (W - RIGHT) if v.landscape else RIGHT - LEFT
+    header, widths, rows, projects, bad = _project_rows(v, width)
+    _draw_table(w, v, widths, header, rows, 9.0,
+                left_align={list(v.prj_columns).index("content"), list(v.prj_columns).index("name")})
+    truth.projects = projects
+    truth.inconsistent = bad
+    truth.pages = w.save()
+    return truth
+
+
+#: The table variants the tests render (every ruling style, column orders,
+#: titles, repeated headers or not, a row cut by the page break or not).
+TABLE_VARIANTS = {
+    "grid": TableVariant("grid"),
+    "open": TableVariant("open", ruling="open", shading=True, title="column"),
+    "three_line": TableVariant("three_line", ruling="three_line", shading=True, cut_row=False,
+                               columns=("name", "attr", "base", "target", "growth"), numbering="inline"),
+    "row_rules": TableVariant("row_rules", ruling="row_rules", title="none", repeat_header=False,
+                              columns=("seq", "name", "unit", "base", "target", "attr", "growth"),
+                              landscape=True),
+    "no_rules": TableVariant("no_rules", ruling="none", title="row", cut_row=False,
+                             columns=("cat", "name", "unit", "target", "attr"), numbering="none",
+                             prj_columns=("seq", "name", "total", "before", "period", "years", "content")),
+    "three_line_plain": TableVariant("three_line_plain", ruling="three_line", repeat_header=False,
+                                     columns=("seq", "name", "target", "growth", "base", "attr"), title="row"),
+    "furniture": TableVariant("furniture", ruling="three_line", running_header=True, title="column",
+                              columns=("seq", "name", "unit", "base", "target", "growth", "attr")),
+    "grid_furniture": TableVariant("grid_furniture", ruling="grid", running_header=True, repeat_header=False,
+                                   cut_row=False, numbering="inline", landscape=True,
+                                   columns=("name", "base", "target", "growth", "attr")),
+}

@@ -103,3 +103,24 @@ def test_heading_appended_to_a_paragraph_and_two_on_one_line():
     # the text of the paragraph the heading was appended to stays whole, without the heading
     paras = [b.text for b in st_.blocks if b.kind == "paragraph"]
     assert not any(cjk.STRONG_LABEL_ANYWHERE.search(p) for p in paras)
+
+
+def test_markdown_headings_without_numbers_are_nodes(tmp_path):
+    """``## 保障措施`` has no label: its marker level says where it sits (the
+    level the document's numbered ``##`` headings use)."""
+    from pipeline.run import parse
+
+    md = tmp_path / "plan.md"
+    md.write_text("\n".join([
+        "---", "title: 某市规划", "---", "", "# 某市国民经济和社会发展第十四个五年规划纲要", "",
+        "## 第一章 发展基础", "", "### 第一节 主要成就", "", PARAGRAPHS[0], "",
+        "### 发展环境", "", PARAGRAPHS[1], "",
+        "## 第二章 总体要求", "", "### 第一节 指导思想", "", PARAGRAPHS[2], "",
+        "## 保障措施", "", PARAGRAPHS[3], ""]), encoding="utf-8")
+    st_ = parse(md).structured
+    got = [(n.kind, n.label, n.title.replace(" ", ""), n.level) for n in st_.nodes]
+    assert got == [("chapter", "第一章", "发展基础", 1), ("section", "第一节", "主要成就", 2),
+                   ("heading", None, "发展环境", 2), ("chapter", "第二章", "总体要求", 1),
+                   ("section", "第一节", "指导思想", 2), ("heading", None, "保障措施", 1)]
+    paras = [b.text for b in st_.blocks if b.kind == "paragraph"]
+    assert not any(p in ("发展环境", "保障措施") for p in paras)

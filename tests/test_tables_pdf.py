@@ -201,3 +201,112 @@ def test_three_line_table_over_two_pages(tmp_path):
             assert ns(by[(no, "target_growth")].raw) == ns(r["growth"]), no
         if r["growth_num"]:
             assert by[(no, "target_growth")].value == float(r["growth_num"])
+
+
+# --------------------------------------------------------------------------
+# generated table variants (tests/pdfgen.py): every ruling style, other
+# column orders, titles, repeated headers or not, rows cut by a page break
+# --------------------------------------------------------------------------
+
+import pdfgen  # noqa: E402
+
+TABLE_VARIANTS = pdfgen.TABLE_VARIANTS
+LOST = ("conservation", "table_conservation", "table_text_unplaced", "table_cells_overlap", "table_not_read")
+
+
+@pytest.fixture(scope="module")
+def table_docs(tmp_path_factory):
+    d = tmp_path_factory.mktemp("tablegen")
+    out = {}
+    for name, v in TABLE_VARIANTS.items():
+        path = d / f"{name}.pdf"
+        truth = pdfgen.render_tables(path, v)
+        out[name] = (truth, parse(path, name))
+    return out
+
+
+@pytest.mark.parametrize("name", TABLE_VARIANTS)
+def test_generated_indicator_table(name, table_docs):
+    """Rows (number, category, name, unit, attribute) and every value cell
+    as the generator wrote them."""
+    truth, res = table_docs[name]
+    got = [(x.row_no, x.category, x.name, x.unit, x.attribute) for x in res.tables.indicators]
+    assert got == [(r["row_no"], r["category"], r["name"], r["unit"], r["attribute"]) for r in truth.indicators]
+    vals = {(v.row_no, v.measure): v for v in res.tables.indicator_values}
+    assert set(vals) == set(truth.values)
+    for key, want in truth.values.items():
+        v = vals[key]
+        assert (ns(v.raw), v.value, v.qualifier) == (ns(want["raw"]), want["value"], want["qualifier"]), key
+
+
+@pytest.mark.parametrize("name", TABLE_VARIANTS)
+def test_generated_project_table(name, table_docs):
+    truth, res = table_docs[name]
+    got = [(p.project_no, p.category_no, p.subcategory_no, ns(p.name), ns(p.content), p.start_year, p.end_year,
+            p.total_investment, p.invested_before, p.invested_in_period) for p in res.tables.projects]
+    assert got == [(int(g["project_no"]), int(g["category_no"]), int(g["subcategory_no"]), ns(g["name"]),
+                    ns(g["content"]), int(g["start_year"]), int(g["end_year"]), int(g["total_investment"]),
+                    int(g["invested_by_2020"]), int(g["investment_2021_2025"])) for g in truth.projects]
+    flagged = sorted({int(f.location.split()[1]) for f in res.tables.findings
+                      if f.check == "row_identity" and f.location.startswith("project ")})
+    assert flagged == truth.inconsistent
+
+
+@pytest.mark.parametrize("name", TABLE_VARIANTS)
+def test_generated_tables_lose_nothing(name, table_docs):
+    _, res = table_docs[name]
+    bad = [(f.check, f.location, f.message) for f in res.findings + res.tables.findings if f.check in LOST]
+    assert not bad
+    kinds = sorted(t.kind for t in res.tables.tables)
+    assert kinds == ["indicator", "project"]
+
+
+# --------------------------------------------------------------------------
+# the typesetting choices in combination (hypothesis)
+# --------------------------------------------------------------------------
+
+import os  # noqa: E402
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as hst  # noqa: E402
+
+_ORDERS = [("seq", "name", "base", "target", "growth", "attr"), ("name", "attr", "base", "target", "growth"),
+           ("seq", "name", "unit", "target", "attr"), ("cat", "name", "unit", "base", "target", "attr"),
+           ("seq", "name", "unit", "base", "target", "attr", "growth"),
+           ("attr", "seq", "name", "target", "growth", "base")]
+_PRJ_ORDERS = [("seq", "name", "content", "years", "total", "before", "period"),
+               ("seq", "name", "total", "before", "period", "years", "content"),
+               ("seq", "years", "name", "content", "total", "before", "period")]
+
+
+@hst.composite
+def table_variants(draw):
+    cols = draw(hst.sampled_from(_ORDERS))
+    numbering = "seq" if "seq" in cols else draw(hst.sampled_from(["inline", "none"]))
+    return pdfgen.TableVariant(
+        "combo", ruling=draw(hst.sampled_from(["grid", "open", "three_line", "row_rules", "none"])),
+        shading=draw(hst.booleans()), columns=cols, numbering=numbering,
+        title=draw(hst.sampled_from(["caption", "row", "column", "none"])), repeat_header=draw(hst.booleans()),
+        cut_row=draw(hst.booleans()), landscape=draw(hst.booleans()), prj_columns=draw(hst.sampled_from(_PRJ_ORDERS)),
+        running_header=draw(hst.booleans()))
+
+
+@settings(max_examples=int(os.environ.get("FUZZ_EXPLORE", 8)), deadline=None, derandomize="FUZZ_EXPLORE" not in os.environ,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(v=table_variants())
+def test_table_variants_in_combination(v, tmp_path):
+    """Any ruling style with any column order, title, header repetition, row
+    cut at the break, orientation and page furniture: every indicator,
+    value and project as written, nothing lost."""
+    path = tmp_path / "combo.pdf"
+    truth = pdfgen.render_tables(path, v)
+    res = parse(path, "combo")
+    assert [(x.row_no, x.category, x.name, x.unit, x.attribute) for x in res.tables.indicators] == \
+        [(r["row_no"], r["category"], r["name"], r["unit"], r["attribute"]) for r in truth.indicators], v
+    vals = {(x.row_no, x.measure): (ns(x.raw), x.value, x.qualifier) for x in res.tables.indicator_values}
+    assert vals == {k: (ns(w["raw"]), w["value"], w["qualifier"]) for k, w in truth.values.items()}, v
+    assert [(p.project_no, ns(p.name), ns(p.content), p.start_year, p.total_investment, p.invested_in_period)
+            for p in res.tables.projects] == \
+        [(int(g["project_no"]), ns(g["name"]), ns(g["content"]), int(g["start_year"]), int(g["total_investment"]),
+          int(g["investment_2021_2025"])) for g in truth.projects], v
+    assert not [f.check for f in res.findings + res.tables.findings if f.check in LOST], v

@@ -8,13 +8,15 @@ import io
 import os
 import subprocess
 import sys
-from collections import Counter
+from collections import ChainMap, Counter
 from pathlib import Path
 
 import jieba
 import pandas as pd
 import pytest
 import regex as re
+from hypothesis import given, settings
+from hypothesis import strategies as hs
 
 from pipeline import cjk
 from pipeline.emit import write_outputs
@@ -30,6 +32,7 @@ from pipeline.terms import (
     paragraph_ids,
     print_terms,
     tokenize,
+    tokenizer,
 )
 from pipeline.terms.keywords import is_keyword_candidate, stopwords
 from pipeline.terms.tokenizer import base_prefix_dict, default_tokenizer
@@ -98,6 +101,68 @@ def test_prefix_dictionary_equals_jiebas_own():
     assert base_prefix_dict() == reference.gen_pfdict(reference.get_dict_file())
 
 
+@pytest.fixture(scope="module")
+def jieba_reference():
+    """jieba's own prefix dictionary and total, built by jieba (the slow way)."""
+    reference = jieba.Tokenizer()
+    return reference.gen_pfdict(reference.get_dict_file())
+
+
+def test_shipped_dictionary_is_jiebas_installed_one():
+    """The trie in pipeline/data/ is current: it loads for the installed
+    jieba and equals one built now from jieba's dictionary file."""
+    shipped = tokenizer._read_base_dict(tokenizer.DATA_DIR)
+    assert shipped is not None
+    fresh, _ = tokenizer.build_base_dict(tokenizer._jieba_dict_bytes())
+    assert (shipped.total, shipped.maxlen) == (fresh.total, fresh.maxlen)
+    assert dict(shipped.trie.items()).keys() == dict(fresh.trie.items()).keys()
+    assert all(shipped.freq[shipped.trie[w]] == fresh.freq[i] for w, i in fresh.trie.items())
+
+
+def _reference_tokenizer(freq: dict, total: int, tok) -> jieba.Tokenizer:
+    """A plain jieba.Tokenizer on jieba's own prefix dict with the same added
+    words (and frequencies) as ``tok``."""
+    ref = jieba.Tokenizer()
+    ref.FREQ, ref.total, ref.initialized = ChainMap({}, freq), total, True   # add_word writes to the first map
+    for w, f in tok.jieba.FREQ.added.items():
+        if f:
+            ref.add_word(w, f)
+    assert ref.total == tok.jieba.total
+    return ref
+
+
+def test_trie_tokenizer_equals_jieba_on_the_plan(seed, jieba_reference):
+    """Same tokens as jieba itself with its own dictionary, on every text
+    block of the seed plan, with and without the plan's harvested terms."""
+    freq, total = jieba_reference
+    texts = [b.text for b in seed.structured.blocks] + [n.title or "" for n in seed.structured.nodes]
+    base = tokenizer.base_dict()
+    assert total == base.total
+    for tok in (make_tokenizer(domain=False), make_tokenizer(harvest_terms(seed.structured, seed.tables))):
+        ref = _reference_tokenizer(freq, base.total, tok)
+        for t in texts:
+            assert list(tok.jieba.cut_hmm(t)) == list(ref.cut(t, HMM=True)), t
+            assert list(tok.jieba.cut(t, HMM=False)) == list(ref.cut(t, HMM=False)), t
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(hs.text(alphabet="发展新高质量经济区城市江海门产业创新科技一二三十年五规划建设体系湾大港澳粤（）·—、，。%.0123456789abAB ",
+               max_size=40), hs.lists(hs.text(alphabet="发展新高质量经济区城市江海门产业创新", min_size=2, max_size=6),
+                                       max_size=6))
+def test_trie_tokenizer_equals_jieba_on_any_text(jieba_reference, text, extra):
+    """DAG, route and tokens equal jieba's for any text and added words
+    (words that overlap jieba's, extend them, or repeat them)."""
+    tok = make_tokenizer(extra, domain=False)
+    ref = _reference_tokenizer(*jieba_reference, tok)
+    for blk in jieba.re_han_default.split(text):
+        if blk:
+            route: dict = {}
+            ref.calc(blk, ref.get_DAG(blk), route)
+            assert tok.jieba.route(blk) == route
+            assert tok.jieba.get_DAG(blk) == ref.get_DAG(blk)
+    assert list(tok.jieba.cut_hmm(text)) == list(ref.cut(text, HMM=True))
+
+
 def test_loading_is_silent_and_writes_nothing(tmp_path):
     home, tmp = tmp_path / "home", tmp_path / "tmp"
     home.mkdir(0o500)
@@ -115,19 +180,23 @@ def test_loading_is_silent_and_writes_nothing(tmp_path):
 
 
 def test_dictionary_cache_is_used_only_where_configured(tmp_path):
-    """With $PLAN_PIPELINE_CACHE the prefix dictionary is cached there (and
-    read back identically); the home directory is never touched."""
+    """A trie built at run time (jieba's dictionary differs from the one the
+    shipped trie was built from) is cached in $PLAN_PIPELINE_CACHE and read
+    back identically; the home directory is never touched."""
     home = tmp_path / "home"
     home.mkdir(0o500)
     cache = tmp_path / "cache"
     env = dict(os.environ, HOME=str(home), PLAN_PIPELINE_CACHE=str(cache))
-    code = ("from pipeline.terms.tokenizer import base_prefix_dict; import hashlib; f, t = base_prefix_dict(); "
-            "print(t, len(f), hashlib.sha256(repr(sorted(f.items())[:5000]).encode()).hexdigest())")
+    code = ("from pipeline.terms.tokenizer import base_dict; import hashlib; b = base_dict(shipped=False); "
+            "print(b.total, len(b.trie), hashlib.sha256(repr(sorted(b.trie.items())[:5000]).encode()).hexdigest(), "
+            "sum(b.freq[i] for _, i in b.trie.items()))")
     runs = [subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
             for _ in range(2)]
     assert all(r.returncode == 0 and r.stderr == "" for r in runs), runs
     assert runs[0].stdout == runs[1].stdout
-    assert len(list(cache.glob("jieba-pfdict-*.marshal"))) == 1
+    shipped = tokenizer.base_dict()
+    assert runs[0].stdout.split()[:2] == [str(shipped.total), str(len(shipped.trie))]
+    assert len(list(cache.glob("jieba-dict-*/jieba-dict.marisa"))) == 1
     assert list(home.iterdir()) == []
 
 

@@ -72,7 +72,7 @@ log = logging.getLogger(__name__)
 logging.getLogger("pdfminer").setLevel(logging.WARNING)
 
 #: Bump when the per-page output changes: invalidates the page cache.
-EXTRACTOR_VERSION = "2"
+EXTRACTOR_VERSION = "3"
 #: seconds one page may take in a worker before it is skipped (``--page-timeout``)
 PAGE_TIMEOUT = 120.0
 #: a page whose text is more than this share of implausible characters is

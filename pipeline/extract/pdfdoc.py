@@ -178,7 +178,8 @@ def assemble(pages: list[PageResult]) -> tuple[list[Line], list[Region], list[Pa
         page_regions = []
         for r in p.regions:
             page_regions.append(Region(region_id=base + r.region_id, page=p.page, kind=r.kind, x0=r.x0,
-                                       top=r.top, x1=r.x1, bottom=r.bottom, cells=r.cells, rules=r.rules))
+                                       top=r.top, x1=r.x1, bottom=r.bottom, cells=r.cells, rules=r.rules,
+                                       rule_x0=r.rule_x0, rule_x1=r.rule_x1))
         regions.extend(page_regions)
         left, right = margins[pi]
         infos.append(PageInfo(page=p.page, width=p.width, height=p.height, rotation=p.rotation,

@@ -37,6 +37,47 @@ _MOVETO, _LINETO, _BEZIERTO = raw.FPDF_SEGMENT_MOVETO, raw.FPDF_SEGMENT_LINETO, 
 _VP = ctypes.c_void_p
 
 
+class _Handle(ctypes.c_void_p):
+    """A PDFium handle returned by a direct call: a ``c_void_p`` subclass, so
+    ctypes hands it back as is (passable as an argument without conversion);
+    ``.value`` is its address."""
+
+
+def _direct(name: str, restype):
+    """PDFium's ``name`` as a private ctypes function object without
+    ``argtypes``: half the per-call cost of pypdfium2's typed bindings,
+    which matters in the per-character loop.  Callers pass only ctypes
+    instances (handles, ``byref`` out-parameters) and ``int`` indices that
+    fit a C ``int``.  None when the bindings do not expose the library
+    (the typed functions are used then)."""
+    try:
+        from pypdfium2_raw import bindings
+
+        fn = bindings._libs["pdfium"][name]        # a fresh object: its types are ours alone
+    except (ImportError, AttributeError, KeyError, TypeError):
+        return None
+    fn.argtypes = None
+    fn.restype = restype
+    return fn
+
+
+_GET_UNICODE = _direct("FPDFText_GetUnicode", ctypes.c_uint)
+_IS_GENERATED = _direct("FPDFText_IsGenerated", ctypes.c_int)
+_MAP_ERROR = _direct("FPDFText_HasUnicodeMapError", ctypes.c_int)
+_TEXT_OBJECT = _direct("FPDFText_GetTextObject", ctypes.c_void_p)      # → address (int) or None
+_LOOSE_BOX = _direct("FPDFText_GetLooseCharBox", ctypes.c_int)
+_ORIGIN = _direct("FPDFText_GetCharOrigin", ctypes.c_int)
+_COUNT_CHARS = _direct("FPDFText_CountChars", ctypes.c_int)
+_FONT_SIZE = _direct("FPDFText_GetFontSize", ctypes.c_double)
+_CHAR_MATRIX = _direct("FPDFText_GetMatrix", ctypes.c_int)
+_TEXT_FONT = _direct("FPDFTextObj_GetFont", ctypes.c_void_p)            # → address (int) or None
+_PAGE_OBJECT = _direct("FPDFPage_GetObject", _Handle)
+_OBJECT_TYPE = _direct("FPDFPageObj_GetType", ctypes.c_int)
+_OBJECT_BOUNDS = _direct("FPDFPageObj_GetBounds", ctypes.c_int)
+_FAST = None not in (_GET_UNICODE, _IS_GENERATED, _MAP_ERROR, _TEXT_OBJECT, _LOOSE_BOX, _ORIGIN, _COUNT_CHARS,
+                     _FONT_SIZE, _CHAR_MATRIX, _TEXT_FONT, _PAGE_OBJECT, _OBJECT_TYPE, _OBJECT_BOUNDS)
+
+
 def key_of(handle) -> int:
     """A hashable identity for a PDFium object handle (its address)."""
     return _VP.from_buffer(handle).value or 0 if handle else 0
@@ -61,6 +102,30 @@ def _mul(m: tuple[float, ...], n: tuple[float, ...]) -> tuple[float, ...]:
     return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
 
 
+_FONT_NAME_BUF = 256
+
+
+def _props(size: float, mat, font: int, fonts: dict[int, str]) -> tuple:
+    """(font size, font name, text matrix, fast-path matrix or None) of one
+    text object, from its first character's size and matrix and its font
+    (address; names are cached per font)."""
+    m = (mat.a, mat.b, mat.c, mat.d, mat.e, mat.f)
+    # PDFium reports the size set by Tf; a text matrix that scales (``1 Tf`` +
+    # ``16 0 0 16 Tm``, common in WPS/Office exports) prints it Tf × the
+    # matrix's vertical scale, which is what pdfminer calls the size
+    size *= math.hypot(mat.c, mat.d) or 1.0
+    name = ""
+    if font:
+        name = fonts.get(font)
+        if name is None:
+            buf = ctypes.create_string_buffer(_FONT_NAME_BUF)
+            k = raw.FPDFFont_GetBaseFontName(ctypes.cast(font, raw.FPDF_FONT), buf, len(buf))
+            name = fonts[font] = buf.value.decode("utf-8", "replace") if k else ""
+    # the matrix pdfplumber gives an upright char (only its scale matters)
+    fast = (mat.a, 0.0, 0, 0, 0, 0) if mat.b == 0 and mat.c == 0 and mat.a > 0 and mat.d > 0 else None
+    return size, name, m, fast
+
+
 class PdfiumPage:
     """One page: ``objects`` (pdfplumber-shaped dicts), ``width``, ``height``,
     ``rotation``, ``page_number``."""
@@ -80,8 +145,6 @@ class PdfiumPage:
         self.dropped_fonts: set[str] = set()
         self.segments_dropped = 0
         self._segments = 0
-        self._embedded: dict[int, tuple[bool, str]] = {}
-        self._nonembedded: dict[int, str] = {}
 
     # -- coordinates ---------------------------------------------------------
     def _pt(self, x: float, y: float, m: tuple[float, ...] | None = None) -> tuple[float, float]:
@@ -102,27 +165,39 @@ class PdfiumPage:
     @property
     def objects(self) -> dict[str, list[dict]]:
         if self._objects is None:
-            objs: dict[str, list[dict]] = {"char": [], "rect": [], "line": [], "curve": [], "image": [],
-                                           "_text": []}
-            chars = self._chars()
-            n = raw.FPDFPage_CountObjects(self._page.raw)
-            for i in range(n):
-                self._walk(raw.FPDFPage_GetObject(self._page.raw, i), (1, 0, 0, 1, 0, 0), objs, 0)
-            texts = objs.pop("_text")
+            objs: dict[str, list[dict]] = {"char": [], "rect": [], "line": [], "curve": [], "image": []}
+            texts: list[tuple[int, tuple]] = []
+            chars, owners = self._chars()
+            page = self._page.raw
+            n = raw.FPDFPage_CountObjects(page)
+            if _FAST:
+                # text objects (nearly all objects of a text page) only need
+                # their bounds, read directly; the others go through _walk
+                l_, b_, r_, t_ = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
+                bounds = (ctypes.byref(l_), ctypes.byref(b_), ctypes.byref(r_), ctypes.byref(t_))
+                for i in range(n):
+                    h = _PAGE_OBJECT(page, i)
+                    if _OBJECT_TYPE(h) == _TEXT:
+                        if _OBJECT_BOUNDS(h, *bounds):
+                            texts.append((h.value or 0, (l_.value, b_.value, r_.value, t_.value)))
+                    else:
+                        self._walk(ctypes.cast(h, raw.FPDF_PAGEOBJECT), (1, 0, 0, 1, 0, 0), objs, texts, 0)
+            else:
+                for i in range(n):
+                    self._walk(raw.FPDFPage_GetObject(page, i), (1, 0, 0, 1, 0, 0), objs, texts, 0)
             self.n_textobjs = len(texts)
-            objs["char"] = self._restore_fake_bold(chars, texts)
-            for c in objs["char"]:
-                c.pop("_obj", None)
+            objs["char"] = self._restore_fake_bold(chars, owners, texts)
             self._objects = objs
         return self._objects
 
-    def _restore_fake_bold(self, chars: list[dict], texts: list[tuple[int, tuple]]) -> list[dict]:
+    def _restore_fake_bold(self, chars: list[dict], owners: list[int], texts: list[tuple[int, tuple]]) -> list[dict]:
         """PDFium's text page drops a text object painted again a fraction of
         a point away (fake bold); pdfplumber keeps both copies and
         :mod:`.pdflines` counts them to set ``bold``.  Put the second copy
         back: an object no character refers to, lying within a point of one
-        that characters do refer to, doubles that object's characters."""
-        used = {c["_obj"] for c in chars}
+        that characters do refer to, doubles that object's characters
+        (``owners[i]``: the text object of ``chars[i]``)."""
+        used = set(owners)
         kept = [(a, b) for a, b in texts if a in used]
         extra: list[dict] = []
         for addr, (x0, y0, x1, y1) in texts:
@@ -133,85 +208,148 @@ class PdfiumPage:
                         abs((x1 - x0) - (kr - kl)) <= 0.5 and abs((y1 - y0) - (kt - kb)) <= 0.5:
                     dx, dy = self._pt(x0, y0)
                     ox, oy = self._pt(kl, kb)
-                    for c in chars:
-                        if c["_obj"] == k_addr:
+                    for c, o in zip(chars, owners):
+                        if o == k_addr:
                             d = dict(c)
                             d.update(x0=c["x0"] + dx - ox, x1=c["x1"] + dx - ox, top=c["top"] + dy - oy,
                                      bottom=c["bottom"] + dy - oy, doctop=c["top"] + dy - oy)
                             extra.append(d)
                     break
             else:
-                if addr in self._nonembedded:
-                    # a glyph run in a font that is not embedded and that PDFium
-                    # could not map (no installed CJK font): its text is missing
-                    self.n_dropped += 1
-                    self.dropped_fonts.add(self._nonembedded[addr])
+                self._check_dropped(addr)
         return chars + extra
 
-    def _chars(self) -> list[dict]:
+    def _check_dropped(self, addr: int) -> None:
+        """A text object no character refers to and that is no fake-bold copy:
+        if its font is not embedded, PDFium could not map it to Unicode (no
+        CJK system font installed) and its text is missing — counted, with
+        the font's name, for a finding (issue 13)."""
+        obj = ctypes.cast(ctypes.c_void_p(addr), raw.FPDF_PAGEOBJECT)
+        font = raw.FPDFTextObj_GetFont(obj)
+        if not font or raw.FPDFFont_GetIsEmbedded(font) == 1:
+            return
+        buf = ctypes.create_string_buffer(_FONT_NAME_BUF)
+        k = raw.FPDFFont_GetBaseFontName(font, buf, len(buf))
+        self.n_dropped += 1
+        self.dropped_fonts.add(buf.value.decode("utf-8", "replace") if k else "?")
+
+    def _chars(self) -> tuple[list[dict], list[int]]:
+        """The page's characters as char dicts (``text``, ``x0``, ``x1``,
+        ``top``, ``bottom``, ``doctop``, ``size``, ``fontname``, ``upright``,
+        ``matrix`` — the keys the page logic reads), in PDFium's text-page
+        order, and the address of each one's text object.
+
+        Per character PDFium is asked only what differs between the
+        characters of one text object: the code point (and whether it is
+        mapped), the text object, the loose box and the origin.  Font name,
+        font size and matrix are a property of the text object (one font,
+        one text matrix per show operation) and are read once per object,
+        from its first character."""
         tp = raw.FPDFText_LoadPage(self._page.raw)
-        out: list[dict] = []
         try:
-            n = raw.FPDFText_CountChars(tp)
+            if not _FAST:
+                return self._chars_typed(tp)
+            h = _VP(ctypes.cast(tp, _VP).value)
+            n = _COUNT_CHARS(h)
             if n > MAX_PAGE_CHARS:
                 raise PageSkipped(f"{n:,} characters (limit {MAX_PAGE_CHARS:,})")
             rect = raw.FS_RECTF()
-            mat = raw.FS_MATRIX()
             ox, oy = ctypes.c_double(), ctypes.c_double()
+            r_rect, r_ox, r_oy = ctypes.byref(rect), ctypes.byref(ox), ctypes.byref(oy)
+            get_unicode, is_generated, map_error = _GET_UNICODE, _IS_GENERATED, _MAP_ERROR
+            text_object, loose_box, origin = _TEXT_OBJECT, _LOOSE_BOX, _ORIGIN
+            mat = raw.FS_MATRIX()
+            r_mat = ctypes.byref(mat)
+            objects: dict[int, tuple] = {}
             fonts: dict[int, str] = {}
-            buf = ctypes.create_string_buffer(256)
-            prev_obj, name = -1, ""
             upright_page = self.rotation == 0
             e, f = self._ctm[4], self._ctm[5]
             H = self.height
+            out: list[dict] = []
+            owners: list[int] = []
+            append, own = out.append, owners.append
             for i in range(n):
-                code = raw.FPDFText_GetUnicode(tp, i)
-                if code in (13, 10, 2, 0xFFFE) or ((code == 32 or code == 0) and raw.FPDFText_IsGenerated(tp, i)):
+                code = get_unicode(h, i)
+                if code in (13, 10, 2, 0xFFFE) or ((code == 32 or code == 0) and is_generated(h, i)):
                     continue
-                if code == 0 or raw.FPDFText_HasUnicodeMapError(tp, i) == 1:
+                if code == 0 or map_error(h, i) == 1:
                     text = f"(cid:{code})"
                 else:
                     try:
                         text = chr(code)
                     except ValueError:
                         text = f"(cid:{code})"
-                size = float(raw.FPDFText_GetFontSize(tp, i))
-                raw.FPDFText_GetLooseCharBox(tp, i, rect)
-                raw.FPDFText_GetCharOrigin(tp, i, ox, oy)
-                raw.FPDFText_GetMatrix(tp, i, mat)
-                # PDFium reports the size set by Tf; a text matrix that scales
-                # (``1 Tf`` + ``16 0 0 16 Tm``, common in WPS/Office exports)
-                # makes the printed size Tf × the matrix's vertical scale, which
-                # is what pdfminer calls the size
-                size *= math.hypot(mat.c, mat.d) or 1.0
-                tobj = raw.FPDFText_GetTextObject(tp, i)
-                obj = _VP.from_buffer(tobj).value or 0 if tobj else 0
-                if obj != prev_obj:
-                    prev_obj = obj
-                    font = raw.FPDFTextObj_GetFont(tobj) if tobj else None
-                    key = _VP.from_buffer(font).value or 0 if font else 0
-                    name = fonts.get(key)
-                    if name is None:
-                        name = ""
-                        if font:
-                            k = raw.FPDFFont_GetBaseFontName(font, buf, len(buf))
-                            name = buf.value.decode("utf-8", "replace") if k else ""
-                        fonts[key] = name
-                if upright_page and mat.b == 0 and mat.c == 0 and mat.a > 0 and mat.d > 0:
-                    # fast path: upright text on an unrotated page
+                obj = text_object(h, i) or 0
+                props = objects.get(obj) if obj else None
+                if props is None:
+                    _CHAR_MATRIX(h, i, r_mat)
+                    font = _TEXT_FONT(_VP(obj)) if obj else None
+                    props = _props(float(_FONT_SIZE(h, i)), mat, font or 0, fonts)
+                    if obj:
+                        objects[obj] = props
+                size, name, m, fast = props
+                loose_box(h, i, r_rect)
+                origin(h, i, r_ox, r_oy)
+                if fast and upright_page:
+                    # upright text on an unrotated page
                     x0, x1 = rect.left + e, rect.right + e
                     bottom = H - (oy.value + f)
-                    ch = {"object_type": "char", "text": text, "x0": x0, "x1": x1, "top": bottom - size,
-                          "bottom": bottom, "doctop": bottom - size, "size": size, "fontname": name,
-                          "upright": True, "matrix": (mat.a, 0.0, 0, 0, 0, 0), "width": x1 - x0, "height": size}
+                    top = bottom - size
+                    append({"text": text, "x0": x0, "x1": x1, "top": top, "bottom": bottom, "doctop": top,
+                            "size": size, "fontname": name, "upright": True, "matrix": fast})
                 else:
-                    ch = self._char(text, size, rect, ox.value, oy.value,
-                                    (mat.a, mat.b, mat.c, mat.d, mat.e, mat.f), name)
-                ch["_obj"] = obj
-                out.append(ch)
+                    append(self._char(text, size, rect, ox.value, oy.value, m, name))
+                own(obj)
+            return out, owners
         finally:
             raw.FPDFText_ClosePage(tp)
-        return out
+
+    def _chars_typed(self, tp) -> tuple[list[dict], list[int]]:
+        """:meth:`_chars` through pypdfium2's typed bindings (used when the
+        library handle is not reachable)."""
+        out: list[dict] = []
+        owners: list[int] = []
+        n = raw.FPDFText_CountChars(tp)
+        if n > MAX_PAGE_CHARS:
+            raise PageSkipped(f"{n:,} characters (limit {MAX_PAGE_CHARS:,})")
+        rect = raw.FS_RECTF()
+        mat = raw.FS_MATRIX()
+        ox, oy = ctypes.c_double(), ctypes.c_double()
+        objects: dict[int, tuple] = {}
+        fonts: dict[int, str] = {}
+        for i in range(n):
+            code = raw.FPDFText_GetUnicode(tp, i)
+            if code in (13, 10, 2, 0xFFFE) or ((code == 32 or code == 0) and raw.FPDFText_IsGenerated(tp, i)):
+                continue
+            if code == 0 or raw.FPDFText_HasUnicodeMapError(tp, i) == 1:
+                text = f"(cid:{code})"
+            else:
+                try:
+                    text = chr(code)
+                except ValueError:
+                    text = f"(cid:{code})"
+            tobj = raw.FPDFText_GetTextObject(tp, i)
+            obj = key_of(tobj)
+            props = objects.get(obj) if obj else None
+            if props is None:
+                raw.FPDFText_GetMatrix(tp, i, mat)
+                font = raw.FPDFTextObj_GetFont(tobj) if tobj else None
+                props = _props(float(raw.FPDFText_GetFontSize(tp, i)), mat, key_of(font), fonts)
+                if obj:
+                    objects[obj] = props
+            size, name, m, fast = props
+            raw.FPDFText_GetLooseCharBox(tp, i, rect)
+            raw.FPDFText_GetCharOrigin(tp, i, ox, oy)
+            if fast and self.rotation == 0:
+                x0, x1 = rect.left + self._ctm[4], rect.right + self._ctm[4]
+                bottom = self.height - (oy.value + self._ctm[5])
+                out.append({"text": text, "x0": x0, "x1": x1, "top": bottom - size, "bottom": bottom,
+                            "doctop": bottom - size, "size": size, "fontname": name, "upright": True,
+                            "matrix": fast})
+            else:
+                out.append(self._char(text, size, rect, ox.value, oy.value, m, name))
+            owners.append(obj)
+        return out, owners
 
     def _char(self, text: str, size: float, rect, ox: float, oy: float, m: tuple[float, ...],
               fontname: str) -> dict:
@@ -234,22 +372,12 @@ class PdfiumPage:
                 "doctop": top, "size": size, "fontname": fontname, "upright": abs(dm[1]) < 1e-6,
                 "matrix": (dm[0], dm[1], 0, 0, 0, 0), "width": x1 - x0, "height": bottom - top}
 
-    def _walk(self, obj, outer: tuple[float, ...], objs: dict[str, list[dict]], depth: int) -> None:
+    def _walk(self, obj, outer: tuple[float, ...], objs: dict[str, list[dict]], texts: list, depth: int) -> None:
         kind = raw.FPDFPageObj_GetType(obj)
         if kind == _TEXT:
             l_, b_, r_, t_ = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
             if raw.FPDFPageObj_GetBounds(obj, l_, b_, r_, t_):
-                objs["_text"].append((key_of(obj), (l_.value, b_.value, r_.value, t_.value)))
-                font = raw.FPDFTextObj_GetFont(obj)
-                fk = key_of(font) if font else 0
-                if fk not in self._embedded:
-                    emb = bool(font) and raw.FPDFFont_GetIsEmbedded(font) == 1
-                    buf = ctypes.create_string_buffer(128)
-                    k = raw.FPDFFont_GetBaseFontName(font, buf, len(buf)) if font else 0
-                    self._embedded[fk] = (emb, buf.value.decode("utf-8", "replace") if k else "?")
-                emb, fname = self._embedded[fk]
-                if not emb:
-                    self._nonembedded[key_of(obj)] = fname
+                texts.append((key_of(obj), (l_.value, b_.value, r_.value, t_.value)))
         elif kind == _PATH:
             self._path(obj, outer, objs)
         elif kind == _IMAGE:
@@ -263,19 +391,19 @@ class PdfiumPage:
             raw.FPDFPageObj_GetMatrix(obj, fm)
             m = _mul((fm.a, fm.b, fm.c, fm.d, fm.e, fm.f), outer)
             for i in range(raw.FPDFFormObj_CountObjects(obj)):
-                self._walk(raw.FPDFFormObj_GetObject(obj, i), m, objs, depth + 1)
+                self._walk(raw.FPDFFormObj_GetObject(obj, i), m, objs, texts, depth + 1)
 
     def _path(self, obj, outer: tuple[float, ...], objs: dict[str, list[dict]]) -> None:
         nseg = raw.FPDFPath_CountSegments(obj)
         if self._segments + nseg > MAX_PAGE_SEGMENTS:
             self.segments_dropped += nseg          # a drawing bomb: its paths are not read
             return
+        self._segments += nseg
         fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
         raw.FPDFPath_GetDrawMode(obj, fill_mode, stroke)
         fill, stroke = fill_mode.value != 0, bool(stroke.value)
         if not (fill or stroke):
             return
-        self._segments += nseg
         fm = raw.FS_MATRIX()
         raw.FPDFPageObj_GetMatrix(obj, fm)
         m = _mul((fm.a, fm.b, fm.c, fm.d, fm.e, fm.f), outer)

@@ -18,11 +18,19 @@ from dataclasses import dataclass, field
 
 from .. import cjk
 from ..model import Cell, Region
-from .pdflines import RawLine, chars_to_lines, cluster_rows, is_unmapped
-from .pdfregions import THIN, RegionDraft, edge, find_regions
+from .pdflines import RawLine, build_line, chars_to_lines, cluster_rows, is_unmapped, split_at_gaps
+from .pdfregions import THIN, RegionDraft, aligned_tables, edge, find_regions
 
 # A ruled table's rows are split per cell; a three-line table's at wide gaps.
 RULE_TABLE_GAP_EM = 1.2
+# In a table without vertical rules a gap of half an em between two characters
+# is a cell boundary (text inside a cell is set solid or with a space glyph of
+# a quarter em; two cells' texts are apart by both cells' padding), and a
+# quarter em is where a shaded header cell's edge runs down between them:
+# cells set tight (``（一）信息基础设施``) come apart.  Pieces of one cell are
+# joined again by the tables stage.
+ALIGNED_GAP_EM = 0.5
+EDGE_GAP_EM = 0.25
 
 
 @dataclass(slots=True)
@@ -168,7 +176,17 @@ def _table_lines(chars: list[dict], reg: RegionDraft, rid: int) -> list[RawLine]
                 ln.cell = k
                 lines.append(ln)
     else:
-        lines = chars_to_lines(chars, split_gap_em=RULE_TABLE_GAP_EM)
+        # rule table: text in a shaded header cell is that cell's; the rest
+        # is split at cell gaps (see ALIGNED_GAP_EM)
+        by_cell = {}
+        for c in chars:
+            by_cell.setdefault(_cell_of(c, reg.cells) if reg.cells else None, []).append(c)
+        edges = sorted({round(x, 1) for c in reg.cells for x in (c[0], c[2])})
+        for k, cs in by_cell.items():
+            found = chars_to_lines(cs) if k is not None else _aligned_lines(cs, edges)
+            for ln in found:
+                ln.cell = k
+                lines.append(ln)
     # visual rows across cells
     ordered: list[RawLine] = []
     for row in _line_rows(lines):
@@ -177,6 +195,38 @@ def _table_lines(chars: list[dict], reg: RegionDraft, rid: int) -> list[RawLine]
             ln.container = rid
             ordered.append(ln)
     return ordered
+
+
+def _aligned_lines(chars: list[dict], edges: list[float]) -> list[RawLine]:
+    """Lines of a table without vertical rules: each row of characters split
+    at cell gaps (ALIGNED_GAP_EM, or EDGE_GAP_EM across a header cell edge)."""
+    out: list[RawLine] = []
+    for row in cluster_rows(chars):
+        seg = 0
+        for part in split_at_gaps(row, ALIGNED_GAP_EM):
+            for piece in _split_at_edges(part, edges):
+                ln = build_line(piece)
+                if ln is None:
+                    continue
+                ln.segment = seg
+                seg += 1
+                out.append(ln)
+    return out
+
+
+def _split_at_edges(part: list[dict], edges: list[float]) -> list[list[dict]]:
+    if not edges:
+        return [part]
+    out: list[list[dict]] = [[]]
+    prev = None
+    for c in part:
+        if not c["text"].isspace():
+            if prev is not None and c["x0"] - prev["x1"] >= EDGE_GAP_EM * max(prev["size"], c["size"]) and \
+                    any(prev["x1"] - 1 <= x <= c["x0"] + 1 for x in edges):
+                out.append([])
+            prev = c
+        out[-1].append(c)
+    return [p for p in out if any(not c["text"].isspace() for c in p)]
 
 
 def _line_rows(lines: list[RawLine]) -> list[list[RawLine]]:
@@ -210,10 +260,28 @@ def extract_page(page, page_no: int) -> PageResult:
     groups: dict[int | None, list[dict]] = {}
     for c in chars:
         groups.setdefault(_owner(c, drafts), []).append(c)
+    # the body's rows, built once: for tables drawn with no rule at all, and
+    # for the body lines (as chars_to_lines builds them)
+    rows = cluster_rows(groups.get(None, []))
+    # a shaded band of text may be the header row of such a table
+    shaded = [k for k, d in enumerate(drafts) if d.kind == "shaded_box"]
+    look = rows if not shaded else cluster_rows(groups.get(None, []) + [c for k in shaded for c in groups.get(k, [])])
+    plain = aligned_tables(look)
+    if plain:
+        drafts = [d for d in drafts if not (d.kind == "shaded_box" and any(
+            p.x0 - 1 <= (d.x0 + d.x1) / 2 <= p.x1 + 1 and p.top - 1 <= (d.top + d.bottom) / 2 <= p.bottom + 1
+            for p in plain))]
+        drafts = sorted(drafts + plain, key=lambda r: (r.top, r.x0))
+        groups = {}
+        for c in chars:
+            groups.setdefault(_owner(c, drafts), []).append(c)
+        body = chars_to_lines(groups.get(None, []))
+    else:
+        body = [ln for ln in map(build_line, rows) if ln is not None]
 
     # reading order: body lines and regions (each a block) by their top
     blocks: list[tuple[float, float, list[RawLine]]] = []
-    for ln in chars_to_lines(groups.get(None, [])):
+    for ln in body:
         blocks.append((ln.top, ln.x0, [ln]))
     regions: list[Region] = []
     for k, d in enumerate(drafts):
@@ -232,7 +300,8 @@ def extract_page(page, page_no: int) -> PageResult:
             text = "\n".join(x.text for x in sorted((x for x in lines if x.cell == ci), key=lambda x: (x.top, x.x0)))
             cells.append(Cell(x0=x0, top=top, x1=x1, bottom=bottom, text=text))
         regions.append(Region(region_id=rid, page=page_no, kind=d.kind, x0=d.x0, top=d.top, x1=d.x1,
-                              bottom=d.bottom, cells=cells, rules=list(d.rules)))
+                              bottom=d.bottom, cells=cells, rules=list(d.rules), rule_x0=list(d.rule_x0),
+                              rule_x1=list(d.rule_x1)))
         blocks.append((d.top, d.x0, lines))
     blocks.sort(key=lambda b: (b[0], b[1]))
     ordered = [ln for _, _, ls in blocks for ln in ls]

@@ -46,7 +46,9 @@ def _prev_ends_unit(lines: list[Line], i: int, layout: Layout) -> bool:
         return True
     a = lines[j]
     info = layout.info[a.order]
-    return cjk.ends_sentence(a.text) or info.short or lines[i].segment > 0 or \
+    # a table ends whatever its last cell says (the next table's caption may follow it directly)
+    leaves_table = reg.in_table_region(a, layout) and not reg.in_table_region(lines[i], layout)
+    return cjk.ends_sentence(a.text) or info.short or lines[i].segment > 0 or leaves_table or \
         (lines[i].gap_before or 0) >= 1 or bool(layout.info[lines[i].order].indented)
 
 

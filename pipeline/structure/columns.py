@@ -80,7 +80,44 @@ def _units_from(flow: list[Line], start: int, layout: Layout, full: float | None
 def _boxlike(unit: list[Line], layout: Layout) -> bool:
     body = unit[:-1] if len(unit) > 1 else unit
     n_wide = sum(1 for x in body if layout.info[x.order].wide)
-    return n_wide > 0 and n_wide * 2 >= len(body)
+    if n_wide > 0 and n_wide * 2 >= len(body):
+        return True
+    # a line wider than any body line is box typography, even a unit's last
+    # (a box entry that ends on a full box line)
+    if not layout.geometric and len(unit) > 1 and layout.info[unit[-1].order].wide and \
+            not any(layout.info[x.order].indent_width for x in unit[1:]):
+        return True
+    return _narrow_unit(unit, layout)
+
+
+def _narrow_unit(unit: list[Line], layout: Layout) -> bool:
+    """Text input whose boxes are set *narrower* than the body (a bordered
+    box inside the text block, in the body font): a unit of several lines
+    whose full lines are set at the box's measure, all clearly short of a
+    full body line, and whose first line is not a paragraph's indented first
+    line.  Body paragraphs of justified text reach the body's full width on
+    every line but the last."""
+    box = layout.box_full
+    if layout.geometric or not layout.wrapped or box is None or box >= layout.body_full - 1 or len(unit) < 2:
+        return False
+    full = unit[:-1]
+    if layout.info[unit[0].order].indent_width:
+        return False
+    measures = [layout.info[x.order].measure or x.width for x in full]
+    # below a full body line; near the box's measure (a line may end a few
+    # characters early where punctuation may not start the next one)
+    return box - 4 <= max(measures) < layout.body_full - 0.5
+
+
+def _opening_entry(unit: list[Line], layout: Layout) -> bool:
+    """Text input: a unit that cannot open a body paragraph here — in a
+    document whose paragraphs open with a first-line indent, its first line
+    fills the whole line — and that reads like a box entry (lead term or
+    number)."""
+    if layout.geometric or not layout.wrapped or layout.first_indent < 1 or len(unit) < 2:
+        return False
+    m = layout.info[unit[0].order].measure or unit[0].width
+    return m >= layout.body_full - 0.5 and not layout.info[unit[0].order].indent_width and _item_like(unit)
 
 
 def _item_like(unit: list[Line]) -> bool:
@@ -92,30 +129,66 @@ def take_box(flow: list[Line], start: int, layout: Layout, *, after_title: bool,
              limit: float | None = None) -> list[list[Line]]:
     """The box units that begin at ``flow[start]`` (empty if none).
 
-    Wide (box-typography) units are taken; a one-line unit is taken when the
-    box continues after it (possibly through more one-line units), or when
-    it is an entry at the very end of a box followed by a heading or the
-    end of the document.  Without box typography (``layout.box_full`` is
-    None and no PDF box), entries right after the title are taken while they
-    look like list entries.
+    Box-typography units are taken (:func:`_boxlike`); a one-line unit is
+    taken when the box continues after it (possibly through more one-line
+    units), or when it is an entry at the very end of a box followed by a
+    heading or the end of the document.  In a numbered box (its first unit
+    is entry ``1``) the next entry number continues the box whatever its
+    typography: an entry set like a body line is still the next entry.
+    Without box typography (``layout.box_full`` is None and no PDF box),
+    entries right after the title are taken while they look like list
+    entries.
     """
     full = layout.box_full
     units = _units_from(flow, start, layout, full, limit)
     typographic = full is not None or layout.geometric
+    first = cjk.arabic_item_number(units[0][0].text) if units else None
+    expect = 1 if first is not None and first[0] == 1 and after_title else None
+
+    def entry(u: list[Line]) -> bool:
+        """``u`` opens the next entry of a numbered box."""
+        num = cjk.arabic_item_number(u[0].text)
+        return expect is not None and num is not None and num[0] == expect
+
+    def inside(k: int) -> bool:
+        return _boxlike(units[k], layout) or entry(units[k])
+
+    def body_width(u: list[Line]) -> bool:
+        """A line of ``u`` (but its last) fills a body line: body typography."""
+        return any((layout.info[x.order].measure or x.width) >= layout.body_full - 0.5 and
+                   not layout.info[x.order].wide for x in u[:-1])
+
     taken: list[list[Line]] = []
     i = 0
     while i < len(units):
         u = units[i]
+        if entry(u):
+            taken.append(u)
+            expect += 1
+            i += 1
+            # a bare label (``7、能源设施``) promises its content: the next unit,
+            # unless that is set like the body
+            if len(u) == 1 and not cjk.ends_sentence(u[0].text) and i < len(units) and \
+                    not entry(units[i]) and not (layout.wrapped and body_width(units[i])):
+                taken.append(units[i])
+                i += 1
+            continue
         if typographic and _boxlike(u, layout):
+            taken.append(u)
+            i += 1
+            continue
+        if typographic and not taken and after_title and _opening_entry(u, layout) and i + 1 < len(units) \
+                and inside(i + 1):
+            # the box's first entry, right under its title, set at a body line's width
             taken.append(u)
             i += 1
             continue
         if typographic and len(u) == 1:
             # chain of one-line units: taken if a box unit follows
             j = i
-            while j < len(units) and len(units[j]) == 1 and not _boxlike(units[j], layout):
+            while j < len(units) and len(units[j]) == 1 and not inside(j):
                 j += 1
-            if j < len(units) and _boxlike(units[j], layout) and (taken or after_title):
+            if j < len(units) and inside(j) and (taken or after_title):
                 taken.extend(units[i:j])
                 i = j
                 continue

@@ -244,8 +244,10 @@ def _embedded_label(text: str, allow_start: bool, want: dict[tuple[int, int], bo
 class _Decoder:
     """One pass of heading acceptance over the units (see the module doc)."""
 
-    def __init__(self, layout: Layout, numbering: Numbering, heading_units: set[int], cn_parts: bool = False):
+    def __init__(self, layout: Layout, numbering: Numbering, heading_units: set[int], cn_parts: bool = False,
+                 markup_ranks: dict[int, int] | None = None):
         self.cn_parts = cn_parts                    # 一、 is the part level (see cn_above_chapters)
+        self.markup_ranks = markup_ranks or {}      # Markdown marker level → outline rank (see markup_ranks)
         self.layout = layout
         self.numbering = numbering
         self.heading_units = heading_units
@@ -277,6 +279,13 @@ class _Decoder:
         return out
 
     def _accept(self, h: HeadingMatch) -> bool:
+        if h.kind == "heading" and not h.label:
+            # unnumbered (Markdown) heading: its marker, not a sequence, makes it one
+            while self.stack and self.stack[-1][0] >= h.rank:
+                self.stack.pop()
+            self.counter += 1
+            self.stack.append((h.rank, f"{self._parent(h.rank)}/{h.rank}:h:{self.counter}"))
+            return True
         if h.kind in MATTER_KINDS:
             # unnumbered front/back matter: any heading after it closes it
             self.stack = [(_CLOSED_BY_ANY, f"/{h.kind}:{self.counter}")]
@@ -319,9 +328,23 @@ class _Decoder:
             h.rank, h.kind = cjk.RANK_PART, "part"
         return h
 
+    def _markup_heading(self, ln: Line) -> HeadingMatch | None:
+        """A Markdown heading without numbering (``## 保障措施``): a heading at
+        the rank the document's numbered headings give its marker level."""
+        if ln.markup_level is None or cjk.match_numbering(ln.text) is not None:
+            return None
+        title = cjk.clean_spaces(ln.text)
+        if not title or cjk.display_width(title) > MAX_TITLE:
+            return None
+        return HeadingMatch(self.markup_ranks.get(ln.markup_level, cjk.RANK_CN), 0, "", title, ln.text, "", True,
+                            kind="heading")
+
     def _candidate(self, u: list[Line]) -> HeadingMatch | None:
         first = u[0]
         standalone = len(u) == 1
+        if standalone and first.markup_level is not None:
+            h = parse_heading(first.text, standalone=True, damaged_ok=True) or parse_matter_heading(first.text)
+            return h or self._markup_heading(first)
         if id(u) in self.heading_units:
             return parse_heading(join_texts([x.text for x in u]), standalone=True, damaged_ok=True)
         if standalone:
@@ -400,7 +423,8 @@ class _Decoder:
 
     def _emit_heading(self, unit: list[Line], h: HeadingMatch) -> None:
         kind = h.kind or ("annex" if h.rank == cjk.RANK_ANNEX and h.label.startswith("附") else cjk.RANK_KIND[h.rank])
-        extra = {"node_kind": kind, "rank": h.rank, "number": h.number, "label": h.label, "title": h.title}
+        extra = {"node_kind": kind, "rank": h.rank, "number": h.number or None, "label": h.label or None,
+                 "title": h.title}
         anchor = self._anchor(unit[0])
         if h.rest:
             # run-in heading: the title clause is the heading, the rest a paragraph
@@ -438,11 +462,35 @@ def cn_above_chapters(units: list[list[Line]]) -> bool:
     return between * 2 >= len(cn) - 1
 
 
+def markup_ranks(units: list[list[Line]]) -> dict[int, int]:
+    """Markdown marker level → outline rank, from the numbered headings that
+    carry a marker (``## 第一章`` → chapters at ``##``).  A level no numbered
+    heading uses sits one rank below the nearest shallower level, or at
+    ``一、`` rank when nothing is known."""
+    seen: dict[int, list[int]] = {}
+    for u in units:
+        ln = u[0]
+        if ln.markup_level is None:
+            continue
+        h = parse_heading(ln.text, standalone=True)
+        if h is not None and h.rank != cjk.RANK_ANNEX:
+            seen.setdefault(ln.markup_level, []).append(h.rank)
+    known = {lv: max(set(rs), key=rs.count) for lv, rs in seen.items()}
+    out = dict(known)
+    for lv in range(1, 7):
+        if lv in out:
+            continue
+        shallower = [r for k, r in out.items() if k < lv]
+        out[lv] = (max(shallower) + 1) if shallower else cjk.RANK_CN
+    return out
+
+
 def body(flow: list[Line], layout: Layout) -> list[Draft]:
     """Headings and paragraphs of the body flow (see the module doc)."""
     units, heading_units = form_units(flow, layout)
     promote = cn_above_chapters(units)
-    learn = _Decoder(layout, Numbering(), heading_units, promote)
+    ranks = markup_ranks(units)
+    learn = _Decoder(layout, Numbering(), heading_units, promote, ranks)
     learn.run(units)
-    final = _Decoder(layout, Numbering(learn.numbering.learned()), heading_units, promote)
+    final = _Decoder(layout, Numbering(learn.numbering.learned()), heading_units, promote, ranks)
     return final.run(units)

@@ -99,14 +99,14 @@ class FrontMatter:
         """The issuing notice, from its title to its date line; returns the
         index of the first line after it."""
         k = i
-        while k < len(head) and k < i + 3 and not cjk.NOTICE_TITLE.search(cjk.strip_all_space(head[k].text)):
+        while k < len(head) and k < i + 3 and not cjk.NOTICE.search(cjk.strip_all_space(head[k].text)):
             k += 1
         if k >= len(head) or k >= i + 3:
             return i
         # the notice runs to its date line (the issuing body is just above it)
         for j in range(k + 1, min(len(head), k + 40)):
             t = cjk.strip_all_space(head[j].text)
-            m = cjk.DATE_LINE.match(t)
+            m = cjk.CN_DATE.match(t)
             if not m:
                 continue
             notice = head[i:j]

@@ -266,31 +266,52 @@ def _width_model(flow: list[Line], body_full: float, cls: dict[int, tuple[int, .
     least-squares fit: lines that are not full (first lines of paragraphs,
     lines shortened by a line-breaking rule) drop out as outliers.  Classes
     too rare to be fitted keep the display width."""
-    import numpy as np
-
     rows = [cls[x.order] for x in flow
             if not cjk.ends_sentence(x.text) and body_full - 3 <= x.width <= body_full + 2.5 and x.segment == 0]
     if len(rows) < 20:
         return _DEFAULT_MODEL
-    X = np.array(rows, dtype=float)
-    use = [k for k in range(1, 5) if (X[:, k] > 0).sum() >= 10]
+    use = [k for k in range(1, 5) if sum(1 for r in rows if r[k] > 0) >= 10]
     if not use:
         return _DEFAULT_MODEL
-    keep = np.ones(len(X), dtype=bool)
-    coef = np.array([_DEFAULT_MODEL[k] for k in use])
+    fixed = [k for k in range(1, 5) if k not in use]
+
+    def rest(r: tuple[int, ...]) -> float:          # the width the fitted classes must make up
+        return body_full - r[0] - sum(r[k] * _DEFAULT_MODEL[k] for k in fixed)
+
+    keep = [True] * len(rows)
+    coef = [_DEFAULT_MODEL[k] for k in use]
     for _ in range(4):
-        if keep.sum() < 10:
+        if sum(keep) < 10:
             break
-        A = X[keep][:, use]
-        y = body_full - X[keep][:, 0] - sum(X[keep][:, k] * _DEFAULT_MODEL[k] for k in range(1, 5) if k not in use)
-        coef = np.linalg.lstsq(A, y, rcond=None)[0]
-        est = X[:, 0] + X[:, use] @ coef + sum(X[:, k] * _DEFAULT_MODEL[k] for k in range(1, 5) if k not in use)
-        keep = np.abs(body_full - est) < 0.75
+        kept = [r for r, k in zip(rows, keep, strict=True) if k]
+        coef = _least_squares([[float(r[k]) for k in use] for r in kept], [rest(r) for r in kept])
+        keep = [abs(rest(r) - sum(r[k] * c for k, c in zip(use, coef, strict=True))) < 0.75 for r in rows]
     model = list(_DEFAULT_MODEL)
     for k, c in zip(use, coef, strict=True):
         # a class can print from nothing (an extraction space) to one ideograph
         model[k] = float(min(1.05, max(0.0, c)))
     return tuple(round(v, 2) for v in model)
+
+
+def _least_squares(a: list[list[float]], y: list[float]) -> list[float]:
+    """Least-squares solution of ``a x = y`` for a handful of unknowns, by
+    the normal equations with a vanishing ridge (a column that is all zeros
+    gets 0).  Written out because the parse path must not import numpy
+    (0.1 s of start-up for a 4×4 system)."""
+    n = len(a[0])
+    m = [[sum(r[i] * r[j] for r in a) + (1e-9 if i == j else 0.0) for j in range(n)] +
+         [sum(r[i] * v for r, v in zip(a, y, strict=True))] for i in range(n)]
+    for col in range(n):
+        piv = max(range(col, n), key=lambda r: abs(m[r][col]))
+        m[col], m[piv] = m[piv], m[col]
+        p = m[col][col]
+        if abs(p) < 1e-12:
+            continue
+        for r in range(n):
+            if r != col and m[r][col]:
+                f = m[r][col] / p
+                m[r] = [x - f * z for x, z in zip(m[r], m[col], strict=True)]
+    return [m[i][n] / m[i][i] if abs(m[i][i]) >= 1e-12 else 0.0 for i in range(n)]
 
 
 def _measure(text: str, model: tuple[float, ...], counts: tuple[int, ...] | None = None) -> float:

@@ -33,6 +33,7 @@ def build_outline(blocks: list[Block]) -> list[Node]:
     stack: list[tuple[int, Node]] = []
     annex_count = 0
     matter_count: dict[str, int] = {}
+    unnumbered = 0
     for b in blocks:
         if b.kind == "heading":
             rank = b.rank if b.rank is not None else cjk.RANK_CN
@@ -42,6 +43,10 @@ def build_outline(blocks: list[Block]) -> list[Node]:
                 stack.clear()
                 annex_count += 1
                 token = f"A{annex_count}"
+            elif b.number is None and b.node_kind == "heading":
+                # an unnumbered heading (a Markdown ``##`` line without a label)
+                unnumbered += 1
+                token = f"h{unnumbered}"
             elif b.node_kind in MATTER_KINDS:
                 stack.clear()
                 matter_count[b.node_kind] = matter_count.get(b.node_kind, 0) + 1

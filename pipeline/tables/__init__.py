@@ -4,8 +4,9 @@ For every table the structure stage cut out of the flow (blocks of kind
 ``table`` with a ``table_id``; their title, unit and notes are blocks of
 their own):
 
-1. **grid** — ruled PDF table (:func:`.grid.build_ruled_grid`), three-line
-   PDF table (:func:`.grid.build_rule_grid`) or text
+1. **grid** — ruled PDF table (:func:`.grid.build_ruled_grid`), PDF table
+   without vertical rules — three-line, rules between rows, no rules —
+   (:func:`.aligned.build_aligned_grid`) or text
    (:func:`.textgrid.build_text_grid`); all produce the same grid
    conventions (:mod:`.base`);
 2. **conservation** — every non-whitespace character of the table's lines
@@ -26,12 +27,13 @@ from .. import cjk
 from ..model import Block, Extracted, Finding, Line, Region, Structured, TableCell, TableInfo, TableSet
 from . import indicators as ind
 from . import projects as prj
+from .aligned import build_aligned_grid
 from .base import UNPLACED_ROW, Grid, column_roles
-from .grid import build_rule_grid, build_ruled_grid
+from .grid import build_ruled_grid
 from .textgrid import build_text_grid
 from .validate import validate
 
-__all__ = ["reconstruct", "build_grid", "classify"]
+__all__ = ["reconstruct", "build_grid", "classify", "LOST_TEXT_CHECKS"]
 
 
 def build_grid(table_id: str, lines: list[Line], regions: dict[int, Region]) -> Grid:
@@ -45,8 +47,8 @@ def build_grid(table_id: str, lines: list[Line], regions: dict[int, Region]) -> 
     if rgs and all(r.kind == "table" and r.cells for r in rgs):
         grid, used = build_ruled_grid(table_id, lines, rgs)
     elif rgs and all(r.kind in ("table", "rule_table") for r in rgs) and \
-            any(r.kind == "rule_table" and r.rules for r in rgs):
-        grid, used = build_rule_grid(table_id, lines, rgs)
+            any(r.kind == "rule_table" for r in rgs):
+        grid, used = build_aligned_grid(table_id, lines, rgs)
     else:
         return build_text_grid(table_id, lines)
     rest = [ln for ln in lines if ln.order not in used and ln.text.strip()]
@@ -55,7 +57,60 @@ def build_grid(table_id: str, lines: list[Line], regions: dict[int, Region]) -> 
                                     "\n".join(ln.text.strip() for ln in rest), lines=[ln.order for ln in rest]))
         grid.findings.append(Finding("table_text_unplaced", "warning", table_id, f"page {rest[0].page}",
                                      f"{len(rest)} table lines lie in no cell", actual=rest[0].text.strip()[:60]))
+    grid.findings += overlaps(grid)
     return grid
+
+
+def overlaps(grid: Grid) -> list[Finding]:
+    """Grid positions claimed by two cells (text that fits no column of its
+    own): one finding per table, naming the page."""
+    seen: dict[tuple[int, int], TableCell] = {}
+    for c in grid.cells:
+        if c.row < 0:
+            continue
+        for r in range(c.row, c.row + c.row_span):
+            for k in range(c.col, c.col + c.col_span):
+                o = seen.get((r, k))
+                if o is not None and o is not c:
+                    return [Finding("table_cells_overlap", "warning", grid.table_id, f"page {c.page} row {r}",
+                                    f"two cells claim row {r}, column {k}: the text fits no column of its own",
+                                    expected=o.text[:60], actual=c.text[:60])]
+                seen[(r, k)] = c
+    return []
+
+
+#: Findings that mean table text is not in the grid (``--strict`` fails on them).
+LOST_TEXT_CHECKS = ("table_conservation", "table_text_unplaced")
+
+
+def _looks_tidy(grid: Grid) -> str | None:
+    """Why a table not read as an indicator or project table looks like one
+    (header words such as 指标/属性/总投资, or 预期性/约束性 cells), else None."""
+    heads = [c.text for c in grid.cells if c.is_header and c.row >= 0]
+    words = sorted({m.group(0) for t in heads for m in cjk.TABLE_HEADER_WORDS.finditer(cjk.strip_all_space(t))})
+    attrs = sum(1 for c in grid.body() if cjk.strip_all_space(c.text) in cjk.ATTRIBUTES)
+    if attrs >= 2:
+        return f"{attrs} cells read 预期性/约束性"
+    if len(words) >= 2:
+        return "its header has " + "、".join(words)
+    return None
+
+
+def _furniture_inside(tid: str, grid: Grid, tlines: list[Line], ex: Extracted) -> list[Finding]:
+    """Page furniture (a page number, a running header) found inside the
+    regions of a table: a bare number there is more likely a cell."""
+    rids = {ln.region for ln in tlines if ln.region is not None}
+    regs = [r for r in ex.regions if r.region_id in rids]
+    out = []
+    for ln in ex.lines:
+        if not ln.furniture or ln.x0 is None or ln.top is None:
+            continue
+        cx, cy = (ln.x0 + (ln.x1 or ln.x0)) / 2, (ln.top + (ln.bottom or ln.top)) / 2
+        if any(r.page == ln.page and r.x0 <= cx <= r.x1 and r.top <= cy <= r.bottom for r in regs):
+            out.append(Finding("table_furniture", "warning", tid, f"page {ln.page}",
+                               f"text inside the table was taken for page furniture ({ln.furniture})",
+                               actual=ln.text[:60]))
+    return out
 
 
 def classify(grid: Grid) -> str:
@@ -70,7 +125,7 @@ def classify(grid: Grid) -> str:
     return "other"
 
 
-def _conservation(grid: Grid, lines: list[Line]) -> list[Finding]:
+def _conservation(grid: Grid, lines: list[Line], page: int | None = None) -> list[Finding]:
     want = Counter()
     for ln in lines:
         want += Counter(cjk.strip_all_space(ln.text))
@@ -80,11 +135,11 @@ def _conservation(grid: Grid, lines: list[Line]) -> list[Finding]:
     out = []
     if want - got:
         lost = "".join(sorted((want - got).elements()))
-        out.append(Finding("table_conservation", "error", grid.table_id, None,
+        out.append(Finding("table_conservation", "error", grid.table_id, None if page is None else f"page {page}",
                            f"{len(lost)} characters of the table lines are in no cell", expected=lost[:200]))
     if got - want:
         extra = "".join(sorted((got - want).elements()))
-        out.append(Finding("table_conservation", "error", grid.table_id, None,
+        out.append(Finding("table_conservation", "error", grid.table_id, None if page is None else f"page {page}",
                            f"{len(extra)} cell characters are not in the table lines", actual=extra[:200]))
     return out
 
@@ -115,25 +170,37 @@ def reconstruct(st: Structured, ex: Extracted) -> TableSet:
             continue
         tlines = [lines[o] for b in body for o in b.lines if o in lines]
         grid = build_grid(tid, tlines, regions)
-        ts.findings += grid.findings + _conservation(grid, tlines)
+        pages = [c.page for c in grid.cells] or [body[0].page_start]
+        ts.findings += grid.findings + _conservation(grid, tlines, min(pages)) + \
+            _furniture_inside(tid, grid, tlines, ex)
         ts.cells += grid.cells
         titles = [cjk.clean_spaces(b.text) for b in blocks if b.kind == "table_title"]
         column_no = body[0].column_no
         title = titles[0] if titles else column_titles.get(column_no)
+        if title is None and grid.title_row():
+            title = cjk.clean_spaces(grid.title_row())
         unit = _unit(blocks)
         kind = classify(grid)
-        pages = [c.page for c in grid.cells] or [body[0].page_start]
         ts.tables.append(TableInfo(tid, kind, title, column_no, body[0].node_id, unit, min(pages), max(pages),
                                    grid.n_rows, grid.n_cols))
+        n_rows = 0
         if kind == "indicator":
             i, v, f = ind.extract(grid)
             ts.indicators += i
             ts.indicator_values += v
             ts.findings += f
+            n_rows = len(i)
         elif kind in ("project", "project_summary"):
             p, s, f = prj.extract(grid, unit)
             ts.projects += p
             ts.project_summary += s
             ts.findings += f
+            n_rows = len(p) + len(s)
+        why = _looks_tidy(grid) if kind == "other" else ("it was read as a " + kind + " table")
+        if n_rows == 0 and why:
+            ts.findings.append(Finding("table_not_read", "warning", tid, f"page {min(pages)}",
+                                       f"table {title or tid} yields no indicator or project rows, "
+                                       f"though {why}", actual=" | ".join(
+                                           cjk.clean_spaces(c.text) for c in grid.cells if c.is_header)[:120]))
     ts.findings += validate(ts.projects, ts.project_summary, ts.indicators)
     return ts

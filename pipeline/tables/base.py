@@ -56,17 +56,31 @@ class Grid:
         return out
 
     def header_texts(self) -> list[list[str]]:
-        """For each column, the texts of the header cells covering it, top down."""
+        """For each column, the texts of the header cells covering it, top down.
+        A header cell across every column (the table's title printed as its
+        first row) says nothing about any one column and is left out."""
         cov = self.covering()
         out: list[list[str]] = []
         for k in range(self.n_cols):
             seen: list[str] = []
             for r in range(self.n_header):
                 c = cov.get((r, k))
-                if c is not None and c.text and (not seen or seen[-1] != c.text):
+                if c is None or not c.text or (self.n_cols > 1 and c.col_span >= self.n_cols):
+                    continue
+                if not seen or seen[-1] != c.text:
                     seen.append(c.text)
             out.append(seen)
         return out
+
+    def title_row(self) -> str | None:
+        """The text of a first header row that is one cell across the whole
+        table (a title printed inside the table), else None."""
+        if self.n_header < 2 or self.n_cols < 2:
+            return None
+        first = [c for c in self.cells if c.row == 0]
+        if len(first) == 1 and first[0].col_span >= self.n_cols and first[0].text.strip():
+            return first[0].text
+        return None
 
     def header_groups(self) -> list[tuple[int, int]]:
         """Column ranges [c0, c1) of header cells that span several columns

@@ -1,4 +1,5 @@
-"""Tables from PDF geometry: ruled tables and three-line tables.
+"""Tables from PDF geometry: ruled tables, and the stacking of table pages
+shared with the tables without vertical rules (:mod:`.aligned`).
 
 **Ruled tables** (``Region.kind == "table"``): the extract stage hands over
 pdfplumber's table-finder cells (``Region.cells``, a merged cell is one cell
@@ -9,11 +10,8 @@ fragment; a cell's span is the number of edges its box crosses.  Cell text
 comes from the extracted :class:`Line` records whose centre lies in the cell
 box (so every character is counted once), in reading order.
 
-**Three-line tables** (``Region.kind == "rule_table"``, horizontal rules
-only): the header is what lies between the first two rules; columns are the
-x intervals covered by the text segments of body lines that have more than
-one segment (one-segment lines may be spanning labels); a line whose first
-column is empty continues the row above.
+Tables without vertical rules (three-line, rules between rows, no rules)
+are built by :mod:`.aligned` into the same fragments.
 
 **Page breaks**: fragments are stacked; leading rows of a continuation page
 that repeat the first page's header rows are dropped from the grid (kept as
@@ -27,7 +25,6 @@ page by page and knows nothing of repeated headers or rows cut by a break.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 
 from .. import cjk
@@ -80,6 +77,9 @@ class _Frag:
     page: int
     n_rows: int
     cells: list[_PCell] = field(default_factory=list)
+    n_header: int | None = None          # header rows when the builder knows them (repeated ones on later pages)
+    label_cols: set[int] = field(default_factory=set)   # columns of labels that may span pages
+    first_keyed: bool | None = None      # the first body row starts with its own row label / name
 
     def row(self, r: int) -> list[_PCell]:
         return sorted((c for c in self.cells if c.row == r), key=lambda c: c.col)
@@ -130,13 +130,25 @@ def _header_rows(frag: _Frag) -> int:
     return max(n, min(span_end, frag.n_rows))
 
 
+def _continues(cells: dict[int, TableCell], c: _PCell) -> bool:
+    """``c`` (at the top of a page) can be the rest of the cell above it in
+    the last row of the page before: that cell is text that runs on, or the
+    two make one value (``7`` / ``左右``); a complete number, ``—`` or
+    预期性 above it means ``c`` starts a row of its own."""
+    target = next((t for t in cells.values() if t.col <= c.col < t.col + t.col_span), None)
+    if target is None or not target.text:
+        return True
+    return cjk.cell_type(target.text) == "text" or \
+        cjk.cell_type(cjk.strip_all_space(target.text + c.text)) != "text"
+
+
 def _stack(table_id: str, frags: list[_Frag], n_cols: int) -> Grid:
     """Fragments → one grid: repeated headers out, rows cut by a break joined."""
     cells: list[TableCell] = []
     if not frags:
         return Grid(table_id, [], 0, n_cols, 0)
     first = frags[0]
-    n_header = _header_rows(first)
+    n_header = first.n_header if first.n_header is not None else _header_rows(first)
     head_keys = [first.row_text(r) for r in range(n_header)]
     out_row = 0
     last_row_cells: dict[int, TableCell] = {}
@@ -155,20 +167,35 @@ def _stack(table_id: str, frags: list[_Frag], n_cols: int) -> Grid:
             start = n_header
             out_row = n_header
         else:
-            k = 0
-            while k < f.n_rows and k < len(head_keys) and f.row_text(k) == head_keys[k]:
-                k += 1
+            if f.n_header is not None:
+                # the builder found the repeated header (possibly without the
+                # title row the first page has): each of its rows is filed
+                # under the first page's header row with the same text
+                k = f.n_header
+                offset = n_header - k
+                repeat = {r: next((j for j, t in enumerate(head_keys) if t == f.row_text(r)), r + offset)
+                          for r in range(k)}
+            else:
+                # the leading rows that repeat the header, from its first row
+                # or from a later one (a title row is not repeated)
+                j = next((j for j, t in enumerate(head_keys) if f.n_rows and f.row_text(0) == t), 0)
+                k = 0
+                while k < f.n_rows and j + k < len(head_keys) and f.row_text(k) == head_keys[j + k]:
+                    k += 1
+                repeat = {r: j + r for r in range(k)}
             for c in f.cells:
                 if c.row < k:
-                    tc = emit(c, -1 - c.row, True)
+                    tc = emit(c, -1 - repeat[c.row], True)
                     tc.row_span = 1
             start = k
             # a row cut by the page break: no row label, some cells empty
-            if start < f.n_rows and last_row_cells:
+            if start < f.n_rows and last_row_cells and not f.first_keyed:
                 row = f.row(start)
                 texts = [c for c in row if c.text]
-                if texts and any(not c.text for c in row) and not _row_label_start(texts[0].text) \
-                        and all(c.row_span == 1 for c in row):
+                covered = sum(c.col_span for c in row)
+                if texts and (any(not c.text for c in row) or covered < n_cols) \
+                        and not _row_label_start(texts[0].text) and all(c.row_span == 1 for c in texts) \
+                        and all(_continues(last_row_cells, c) for c in texts):
                     for c in row:
                         if not c.text and not c.lines:
                             continue
@@ -184,8 +211,33 @@ def _stack(table_id: str, frags: list[_Frag], n_cols: int) -> Grid:
         for r in range(start, f.n_rows):
             row_map[r] = out_row
             out_row += 1
-        for c in f.cells:
-            if c.row in row_map and (c.text or c.lines):
+        # a vertically merged label cut by the page break goes on at the top of
+        # the next page: one cell over the rows of both pages
+        continued: set[int] = set()
+        if fi > 0 and f.label_cols and start < f.n_rows:
+            for col in f.label_cols:
+                target = next((t for t in last_row_cells.values() if t.col == col and t.col_span == 1), None)
+                if target is None:
+                    continue
+                own = next((i for i, c in enumerate(f.cells) if c.row == start and c.col == col
+                            and c.col_span == 1 and c.text), None)
+                if own is not None:
+                    c = f.cells[own]
+                    target.text = join_cell([target.text, c.text])
+                    target.lines.extend(c.lines)
+                    target.row_span = row_map[c.row] + min(c.row_span, f.n_rows - c.row) - target.row
+                    continued.add(own)
+                    continue
+                # rows at the top of the page with nothing in the column: the
+                # label's merged cell goes on beside them
+                r = start
+                while r < f.n_rows and not any(c.row <= r < c.row + c.row_span and c.col <= col < c.col + c.col_span
+                                               for c in f.cells):
+                    r += 1
+                if r > start:
+                    target.row_span = row_map[r - 1] + 1 - target.row
+        for i, c in enumerate(f.cells):
+            if c.row in row_map and (c.text or c.lines) and i not in continued:
                 span = min(c.row_span, f.n_rows - c.row)
                 tc = emit(c, row_map[c.row], False)
                 tc.row_span = span
@@ -206,196 +258,3 @@ def build_ruled_grid(table_id: str, lines: list[Line], regions: list[Region]) ->
         rl = [ln for ln in lines if ln.region == rg.region_id]
         frags.append(_ruled_fragment(rg, rl, xs, used))
     return _stack(table_id, frags, max(len(xs) - 1, 0)), used
-
-
-# --------------------------------------------------------------------------
-# three-line tables
-# --------------------------------------------------------------------------
-
-
-def _baselines(lines: list[Line]) -> list[list[Line]]:
-    """Group line segments that share a baseline (vertical overlap)."""
-    out: list[list[Line]] = []
-    for ln in sorted(lines, key=lambda x: ((x.top or 0), x.x0 or 0)):
-        if out:
-            ref = out[-1][0]
-            h = min((ref.bottom or 0) - (ref.top or 0), (ln.bottom or 0) - (ln.top or 0)) or 1
-            overlap = min(ref.bottom or 0, ln.bottom or 0) - max(ref.top or 0, ln.top or 0)
-            if overlap >= 0.5 * h:
-                out[-1].append(ln)
-                continue
-        out.append([ln])
-    for g in out:
-        g.sort(key=lambda x: x.x0 or 0)
-    return out
-
-
-def _columns(rows: list[list[Line]]) -> list[float]:
-    """Column boundaries of a three-line table.
-
-    The rows with the most segments (full rows: one segment per column) give
-    the columns as the union of their x ranges; the boundary between two
-    columns is the middle of the gap between them.  Returns the boundaries
-    [left, b1, …, right]."""
-    counts = Counter(len(g) for g in rows if len(g) > 1)
-    if not counts:
-        return []
-    most = max(counts)
-    spans = sorted(((ln.x0 or 0), (ln.x1 or 0)) for g in rows if len(g) == most for ln in g)
-    cols: list[list[float]] = []
-    for a, b in spans:
-        if cols and a <= cols[-1][1] + 1:
-            cols[-1][1] = max(cols[-1][1], b)
-        else:
-            cols.append([a, b])
-    bounds = [min(ln.x0 or 0 for g in rows for ln in g) - 1]
-    for (_, b), (a, _) in zip(cols, cols[1:], strict=False):
-        bounds.append((b + a) / 2)
-    bounds.append(max(ln.x1 or 0 for g in rows for ln in g) + 1)
-    return bounds
-
-
-def _band(bounds: list[float], x: float) -> int:
-    for k in range(len(bounds) - 1):
-        if x < bounds[k + 1]:
-            return k
-    return len(bounds) - 2
-
-
-def _units(s: str) -> float:
-    return float(sum(cjk.char_width(c) for c in s))
-
-
-def _pieces(ln: Line, bounds: list[float]) -> list[tuple[int, int, str]]:
-    """A text segment → (first col, end col, text) pieces.  A segment the
-    extractor did not split (a narrow gap: ``序号 指标``) is split at its
-    spaces; the x of each word is estimated from the display width."""
-    x0, x1 = ln.x0 or 0, ln.x1 or 0
-    text = ln.text.strip()
-    scale = (x1 - x0) / (_units(text) or 1)
-    # a word spans into the next column only when it runs half an em into it
-    tol = max(2.0, 0.5 * ((ln.bottom or 0) - (ln.top or 0)))
-    out: list[tuple[int, int, str]] = []
-    i = 0
-    for w in text.split():
-        j = text.index(w, i)
-        a = x0 + scale * _units(text[:j])
-        b = a + scale * _units(w)
-        c0 = _band(bounds, a + tol)
-        c1 = max(_band(bounds, b - tol) + 1, c0 + 1)
-        if out and out[-1][:2] == (c0, c1):
-            out[-1] = (c0, c1, out[-1][2] + " " + w)
-        else:
-            out.append((c0, c1, w))
-        i = j + len(w)
-    return out
-
-
-def _row_pieces(g: list[Line], bounds: list[float]) -> list[tuple[tuple[int, int, str], Line]]:
-    """Pieces of one baseline, spans clipped so that cells do not overlap."""
-    pcs = sorted(((p, ln) for ln in g for p in _pieces(ln, bounds)), key=lambda x: x[0][0])
-    out: list[tuple[tuple[int, int, str], Line]] = []
-    for k, ((c0, c1, t), ln) in enumerate(pcs):
-        if out and out[-1][0][0] == c0:     # two pieces in one column: one cell
-            (p0, p1, pt), pl = out[-1]
-            out[-1] = ((p0, max(p1, c1), pt + " " + t), pl)
-            continue
-        nxt = pcs[k + 1][0][0] if k + 1 < len(pcs) else None
-        if nxt is not None and nxt > c0:
-            c1 = min(c1, nxt)
-        out.append(((c0, c1, t), ln))
-    return out
-
-
-def _new_row(frag: _Frag, pcs: list, r: int, page: int, used: set[int]) -> dict[int, _PCell]:
-    """One cell per row piece on grid row ``r``; returns them by first column."""
-    row: dict[int, _PCell] = {}
-    for (c0, c1, t), ln in pcs:
-        cell = _PCell(r, c0, 1, c1 - c0, [t], [ln.order], page)
-        frag.cells.append(cell)
-        row[c0] = cell
-        used.add(ln.order)
-    return row
-
-
-def _rule_fragment(region: Region, lines: list[Line], bounds: list[float], used: set[int]) -> _Frag:
-    rules = sorted(region.rules)
-    geo = [ln for ln in lines if ln.top is not None]
-    head_bottom = rules[1] if len(rules) >= 3 else None
-    head = [ln for ln in geo if head_bottom is not None and (ln.top + ln.bottom) / 2 < head_bottom]
-    body = [ln for ln in geo if ln not in head]
-    n_cols = len(bounds) - 1
-    frag = _Frag(region.page, 0)
-    r = 0
-    # header: one row per baseline; a baseline whose words all sit under
-    # words of the baseline above (and fewer of them) wraps that header row
-    prev: dict[int, _PCell] = {}
-    for g in _baselines(head):
-        pcs = _row_pieces(g, bounds)
-        if prev and len(pcs) < len(prev) and all(p[0] in prev for p, _ in pcs):
-            for (c0, _c1, t), ln in pcs:
-                prev[c0].texts.append(t)
-                prev[c0].lines.append(ln.order)
-                used.add(ln.order)
-            continue
-        prev = _new_row(frag, pcs, r, region.page, used)
-        r += 1
-    current: dict[int, _PCell] = {}
-    for g in _baselines(body):
-        pcs = _row_pieces(g, bounds)
-        first_col = pcs[0][0][0]
-        label = _row_label_start(pcs[0][0][2])
-        if current and first_col > 0 and not label:
-            # a continuation line of the row above: each piece to its column's cell
-            for (c0, c1, t), ln in pcs:
-                cell = current.get(c0)
-                if cell is None:
-                    cell = _PCell(r - 1, c0, 1, c1 - c0, [], [], region.page)
-                    frag.cells.append(cell)
-                    current[c0] = cell
-                cell.texts.append(t)
-                cell.lines.append(ln.order)
-                used.add(ln.order)
-            continue
-        current = {}
-        if len(pcs) == 1 and cjk.cell_type(pcs[0][0][2]) == "text" and label:
-            # a category row (一、经济发展): one cell across the table
-            (_c0, _c1, t), ln = pcs[0]
-            frag.cells.append(_PCell(r, 0, 1, n_cols, [t], [ln.order], region.page))
-            used.add(ln.order)
-            r += 1
-            continue
-        current = _new_row(frag, pcs, r, region.page, used)
-        r += 1
-    frag.n_rows = r
-    return frag
-
-
-def build_rule_grid(table_id: str, lines: list[Line], regions: list[Region]) -> tuple[Grid, set[int]]:
-    """Grid of a three-line table (horizontal rules only) from text alignment."""
-    used: set[int] = set()
-    body_rows: list[list[Line]] = []
-    for rg in regions:
-        rl = [ln for ln in lines if ln.region == rg.region_id and ln.top is not None]
-        rules = sorted(rg.rules)
-        hb = rules[1] if len(rules) >= 3 else None
-        body_rows += _baselines([ln for ln in rl if hb is None or (ln.top + ln.bottom) / 2 > hb])
-    bounds = _columns(body_rows)
-    if not bounds:
-        return Grid(table_id, [], 0, 0, 0), used
-    frags = [_rule_fragment(rg, [ln for ln in lines if ln.region == rg.region_id], bounds, used) for rg in regions]
-    grid = _stack(table_id, frags, len(bounds) - 1)
-    _fill_header_spans(grid)
-    return grid, used
-
-
-def _fill_header_spans(grid: Grid) -> None:
-    """A top header cell with nothing below it spans down to the last header row."""
-    if grid.n_header < 2:
-        return
-    occupied = {(c.row, k) for c in grid.cells if 0 <= c.row < grid.n_header for k in range(c.col, c.col + c.col_span)}
-    for c in grid.cells:
-        if c.is_header and c.row == 0:
-            free = all((r, k) not in occupied for r in range(1, grid.n_header) for k in range(c.col, c.col + c.col_span))
-            if free:
-                c.row_span = grid.n_header

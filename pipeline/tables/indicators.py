@@ -66,14 +66,40 @@ def value_measures(grid: Grid, roles: list[str | None]) -> list[Measure]:
     return out
 
 
+def _body_types(grid: Grid, col: int) -> list[str]:
+    """Cell types (cjk.cell_type) of the body cells that start in column ``col``."""
+    return [cjk.cell_type(c.text) for c in grid.body() if c.col == col and c.text.strip()]
+
+
+def _typed_share(types: list[str]) -> float:
+    return sum(1 for t in types if t != "text") / len(types) if types else 0.0
+
+
+def name_column(grid: Grid, roles: list[str | None]) -> int | None:
+    """The indicator-name column: headed 指标/名称, else (by meaning) the
+    first unlabelled column whose body cells are mostly text while value
+    columns follow it."""
+    if "name" in roles:
+        return roles.index("name")
+    for k, r in enumerate(roles):
+        if r is not None:
+            continue
+        types = _body_types(grid, k)
+        if types and _typed_share(types) < 0.5 and any(x == "value" for x in roles[k + 1:]):
+            return k
+    return None
+
+
 def is_indicator_table(grid: Grid, roles: list[str | None] | None = None) -> bool:
-    """Header vocabulary of an indicator table: a 指标 name column and value
-    columns with years/基期/目标/增长, or a 属性 column."""
+    """An indicator table by meaning: value columns headed by a year, 基期,
+    目标 or 增长 (``2025年``, ``目标值``, ``“十五五”目标``) next to a column of
+    indicator names (headed 指标/名称, or text cells) or a 属性 column; not a
+    table with investment amounts."""
     roles = roles if roles is not None else column_roles(grid)
     if any(r and r.startswith("amount") for r in roles):
         return False
     has_values = bool(value_measures(grid, roles))
-    return has_values and ("name" in roles or "attribute" in roles)
+    return has_values and (name_column(grid, roles) is not None or "attribute" in roles)
 
 
 def _no_and_name(text: str) -> tuple[int | None, str]:
@@ -83,19 +109,37 @@ def _no_and_name(text: str) -> tuple[int | None, str]:
     return None, text
 
 
+def _category_row(grid: Grid, r: int, name_col: int) -> TableCell | None:
+    """The one cell of a category row (一、经济发展) spanning the table, else None."""
+    starts = [c for c in grid.cells if c.row == r]
+    if len(starts) == 1 and starts[0].col_span >= grid.n_cols - (1 if starts[0].col else 0) \
+            and starts[0].col <= name_col and not cjk.NOTE.match(starts[0].text.strip()):
+        return starts[0]
+    return None
+
+
 def extract(grid: Grid, page_of: dict[int, int] | None = None) -> tuple[list[Indicator], list[IndicatorValue],
                                                                         list[Finding]]:
-    """Indicator rows and their values from an indicator table's grid."""
+    """Indicator rows and their values from an indicator table's grid.
+
+    Categories come from category rows (one cell across the table); a table
+    without them whose first column holds vertically merged labels (a
+    ``group`` column, or one headed 类别/领域) has its categories there."""
     roles = column_roles(grid)
     measures = value_measures(grid, roles)
     by_col = {m.col: m for m in measures}
     cov = grid.covering()
-    name_col = roles.index("name") if "name" in roles else None
+    name_col = name_column(grid, roles)
     if name_col is None:
-        name_col = next(k for k, r in enumerate(roles) if r not in ("seq", "group"))
+        name_col = next(k for k, r in enumerate(roles) if r not in ("seq", "group", "category"))
     group_col = roles.index("group") if "group" in roles else None
     seq_col = roles.index("seq") if "seq" in roles else None
     attr_col = roles.index("attribute") if "attribute" in roles else None
+    unit_col = roles.index("unit") if "unit" in roles else None
+    cat_col = roles.index("category") if "category" in roles else None
+    has_cat_rows = any(_category_row(grid, r, name_col) is not None for r in range(grid.n_header, grid.n_rows))
+    if cat_col is None and group_col is not None and not has_cat_rows:
+        cat_col, group_col = group_col, None
     inds: list[Indicator] = []
     vals: list[IndicatorValue] = []
     findings: list[Finding] = []
@@ -103,10 +147,9 @@ def extract(grid: Grid, page_of: dict[int, int] | None = None) -> tuple[list[Ind
     category_no = None
     counter = 0
     for r in range(grid.n_header, grid.n_rows):
-        starts = [c for c in grid.cells if c.row == r]
-        if len(starts) == 1 and starts[0].col_span >= grid.n_cols - (1 if starts[0].col else 0) \
-                and starts[0].col <= name_col:
-            text = cjk.clean_spaces(starts[0].text)
+        cat_cell = _category_row(grid, r, name_col)
+        if cat_cell is not None:
+            text = cjk.clean_spaces(cat_cell.text)
             lab = cjk.row_label(text)
             if lab and lab[0] in ("cat", "sub"):
                 category_no, category = lab[1], lab[3]
@@ -115,7 +158,17 @@ def extract(grid: Grid, page_of: dict[int, int] | None = None) -> tuple[list[Ind
             continue
         name_cell = cov.get((r, name_col))
         if name_cell is None or name_cell.row != r or not name_cell.text.strip():
+            rest = [c for c in grid.cells if c.row == r and c.text.strip() and c is not name_cell
+                    and c.col not in (group_col, cat_col)]
+            if rest:
+                findings.append(Finding("indicator_row_unread", "warning", grid.table_id,
+                                        f"page {rest[0].page} row {r}",
+                                        "a table row with values but no indicator name",
+                                        actual=" | ".join(cjk.clean_spaces(c.text) for c in rest)[:120]))
             continue
+        if cat_col is not None and (cc := cov.get((r, cat_col))) is not None and cc is not name_cell \
+                and cc.col == cat_col:
+            category_no, category = None, join_cell([cc.text])
         group = None
         if group_col is not None:
             g = cov.get((r, group_col))
@@ -127,6 +180,9 @@ def extract(grid: Grid, page_of: dict[int, int] | None = None) -> tuple[list[Ind
         counter += 1
         row_no = no if no is not None else counter
         name, unit = cjk.split_unit(name)
+        if unit_col is not None and (u := cov.get((r, unit_col))) is not None and u is not name_cell \
+                and cjk.strip_all_space(u.text) and not cjk.is_null_mark(u.text):
+            unit = cjk.strip_all_space(u.text).strip("（）()")
         if unit is None and group:
             unit = cjk.split_unit(group)[1]
         attr = None
@@ -144,7 +200,7 @@ def extract(grid: Grid, page_of: dict[int, int] | None = None) -> tuple[list[Ind
                                         f"row {row_no} {m.measure}{'' if m.year is None else ' ' + str(m.year)}",
                                         f"indicator {name}: value cell is text, not a number", actual=raw))
             vals.append(IndicatorValue(grid.table_id, row_no, m.measure, m.year, raw, cv.value, cv.qualifier,
-                                       cv.is_cumulative, merged))
+                                       cv.is_cumulative, merged, cv.value_max))
     return inds, vals, findings
 
 

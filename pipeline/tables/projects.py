@@ -102,10 +102,16 @@ def extract(grid: Grid, unit: str | None) -> tuple[list[Project], list[ProjectSu
             return None
         return cjk.clean_spaces(c.text) or None
 
+    amount_cols = {col.get(a) for a in AMOUNTS}
     for r in range(grid.n_header, grid.n_rows):
         seq = text_at(r, seq_col) if seq_col is not None else None
         name = text_at(r, name_col)
         kind = seq_kind(seq) if seq else None
+        if name is None and kind is not None and kind[0] in ("cat", "sub", "total"):
+            # an aggregate row's name printed further right (centred across
+            # the content and years columns it leaves empty)
+            name = next((cjk.clean_spaces(c.text) for c in sorted(grid.cells, key=lambda c: c.col)
+                         if c.row == r and c.col not in amount_cols and c.col != seq_col and c.text.strip()), None)
         if kind is None and name:
             lab = cjk.row_label(name)
             if lab:
