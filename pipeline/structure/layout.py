@@ -320,6 +320,19 @@ def _measure(text: str, model: tuple[float, ...], counts: tuple[int, ...] | None
     return c[0] * model[0] + c[1] * model[1] + c[2] * model[2] + c[3] * model[3] + c[4] * model[4]
 
 
+def _indent_threshold(flow: list[Line]) -> float:
+    """Leading whitespace (in character widths) from which a text line is
+    indented.  A first-line indent is printed as two ideographic spaces
+    (2.0) by most extractions, but a layout-preserving one (``pdftotext
+    -layout``) writes it as a couple of ASCII spaces (1.0): the document's
+    own most common indent sets the scale."""
+    c: Counter = Counter(round(x.indent * 2) / 2 for x in flow if x.indent and 0.5 <= x.indent <= 4)
+    if not c:
+        return 1.5
+    common = max(c.items(), key=lambda kv: (kv[1], -kv[0]))[0]
+    return min(1.5, 0.75 * common)
+
+
 def _analyse_text(lines: list[Line], regions: dict[int, Region]) -> Layout:
     """Text input: the style sheet is measured from the line-width
     distribution of the body flow (furniture and table regions left out):
@@ -374,6 +387,7 @@ def _analyse_text(lines: list[Line], regions: dict[int, Region]) -> Layout:
     for a, b in zip(flow, flow[1:], strict=False):
         nxt[a.order] = b
     leads = {x.order: _measure(cjk.lead_token(x.text), model) for x in lines}
+    indent_at = _indent_threshold(flow)
     info = []
     for x in lines:
         is_wide = (measure[x.order] >= wide_from and x.markup_level is None) or x.order in box_lines
@@ -399,7 +413,7 @@ def _analyse_text(lines: list[Line], regions: dict[int, Region]) -> Layout:
         else:
             short = very_short = True
             indent_width = False
-        indented = None if x.indent is None else x.indent >= 1.5
+        indented = None if x.indent is None else x.indent >= indent_at
         info.append(LineInfo(short, very_short, indented, indent_width, is_wide, full, lead=lead,
                              measure=measure[x.order]))
     return Layout(wrapped, False, body_full, box_full, info, regions, first_indent=indent, box_exact=box_exact)
