@@ -110,7 +110,7 @@ FILES = {
         "invested_before": "到2020年底累计完成投资", "invested_in_period": "“十四五”期间投资", "page": "page of the row",
     }),
     "validation.parquet": ("one row per finding", {
-        "rule": "the check that found it (`check` before schema 2.0): `row_identity` (total − before ≠ in-period), `sum_mismatch` (parent ≠ sum of children), `summary_mismatch`, `missing_attribute`, `missing_unit`, `unparsed_cell`, `table_*`, `conservation` (input text not in any record), `unread_image` (an image that may hold text was not read: OCR not installed or `--ocr never`; a warning naming the page and the image's size; `--strict` fails on it) …",
+        "rule": "the check that found it (`check` before schema 2.0): `row_identity` (total − before ≠ in-period), `sum_mismatch` (parent ≠ sum of children), `summary_mismatch`, `missing_attribute`, `missing_unit`, `unparsed_cell` (also amounts beyond 10^15, integers beyond their column), `table_*`, `conservation` (input text not in any record), `unread_image` (an image that may hold text was not read: OCR not installed or `--ocr never`; a warning naming the page and the image's size; `--strict` fails on it), `extraction` (what extraction could not read: pages skipped, damaged streams, unmapped glyphs, control characters removed) …",
         "severity": "`error`, `warning` or `info`", "table_id": "table concerned (null for document-level checks)",
         "location": "row or page concerned", "message": "human-readable description",
         "expected": "expected value (as text)", "actual": "printed value (as text)",

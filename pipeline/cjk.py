@@ -98,6 +98,53 @@ def normalize_text(text: str) -> str:
     return text.translate(_FULLWIDTH_MAP).translate(_SPACES)
 
 
+# --------------------------------------------------------------------------
+# Control characters, terminal safety, plausible text
+# --------------------------------------------------------------------------
+
+#: Control characters that never belong to a plan's text: C0 except tab,
+#: line feed, carriage return and form feed (line and page structure), DEL,
+#: C1 (U+0080–U+009F, where U+009B is a terminal's CSI).
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+# What a terminal must never receive raw: every C0/C1 control (ESC, BEL,
+# CR, newline …) and the bidirectional overrides that reorder a line.
+_TERMINAL_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def remove_controls(text: str) -> tuple[str, int]:
+    """``text`` without :data:`CONTROL_CHARS`, and how many were removed."""
+    out, n = CONTROL_CHARS.subn("", text)
+    return out, n
+
+
+def is_control(ch: str) -> bool:
+    """True for a character of :data:`CONTROL_CHARS`."""
+    return bool(CONTROL_CHARS.fullmatch(ch))
+
+
+def terminal_safe(text: str) -> str:
+    """``text`` for a terminal: control characters and bidi overrides shown
+    as visible escapes (``\\x1b``, ``\\u202e``) so a document cannot set the
+    terminal title, colours or cursor (``grep`` and ``terms`` output)."""
+    return _TERMINAL_UNSAFE.sub(
+        lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text)
+
+
+# Characters that a plan's text layer does not consist of: controls,
+# private-use, surrogates, unassigned code points, U+FFFD, and the accented
+# Latin / IPA / combining blocks (U+00C0–U+036F, × and ÷ aside) where a CJK
+# font read through the wrong encoding lands ("Ã¤ÄÜ").  Any script that
+# plans are written in (Han, Latin, Tibetan, Uyghur, Mongolian, Korean …)
+# counts as plausible.
+_IMPLAUSIBLE = re.compile(r"[\p{Cc}\p{Co}\p{Cs}\p{Cn}\uFFFD\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u036F]")
+
+
+def implausible_count(text: str) -> int:
+    """How many characters of ``text`` are not plausible plan text (see
+    above): a high share on a page means a damaged font or content stream."""
+    return len(_IMPLAUSIBLE.findall(text))
+
+
 # Text typed or extracted "spaced out" (a newspaper archive's export): a
 # space between all characters of a number (``2 0 0 5 年``, ``1 5 %``, ``6 .5``),
 # around every punctuation mark, ASCII ``,`` ``;`` ``:`` and straight quotes in

@@ -56,18 +56,26 @@ log = logging.getLogger("pipeline")
 EXIT_CODES: dict[int, str] = {
     0: "success",
     1: "grep: no record matches",
-    2: "usage error (unknown option, bad value such as --jobs -3 or --top 0) or invalid input",
+    2: "usage error (unknown option, bad value such as --jobs -3 or --top 0, an unsafe --plan-id) or invalid "
+       "input; a refused output (a file, link or directory this tool did not write, another source's output "
+       "without --force, a diff --out holding plans)",
     3: "empty input",
     4: "undecodable text (not UTF-8/UTF-16/GB18030)",
     5: "not a plan (no outline found)",
     6: "PDF without a text layer (a scan: needs OCR)",
     7: "encrypted PDF",
     8: "corrupt or truncated PDF, or not a PDF at all",
-    9: "missing file or directory, or a directory that is not a parsed plan",
-    10: "--strict: some input text is not in any output record",
+    9: "missing file or directory, or a directory that is not a parsed plan; a device, a terminal, an input "
+       "over --max-bytes, a pipe or FIFO silent for --read-timeout",
+    10: "--strict: some input text is not in any output record, or could not be read (an image holding text "
+        "not read, a page skipped, a damaged stream, glyphs without Unicode mapping)",
     11: "validate: the parsed plan does not match the output contract",
+    12: "a damaged parsed plan (truncated or unreadable Parquet) given to terms, grep, diff, info",
+    13: "the PDF's text is in fonts that are not embedded and no installed CJK font maps them to Unicode",
     70: "internal error (the message names the input and the stage)",
     71: "out of memory",
+    73: "the output cannot be written (--out is a file, read-only, not writable, disk full, name too long, "
+        "locked by another run)",
     75: "corpus: another run holds the dataset (its lock file)",
     100: "corpus: 100 + the number of files that failed in this run (capped at 125; see failures.parquet)",
     130: "interrupted (SIGINT/SIGTERM)",
@@ -159,10 +167,16 @@ def _add_parse(sub) -> None:
   plan parse plan.pdf --interim interim/my-plan       # keep interim files and the page cache
   plan parse plan.txt --strict                        # exit 10 if any input text is lost
   plan parse scan.pdf --ocr always                    # OCR every page and picture (needs the ocr extra)
+  cat plan.txt | plan parse - --plan-id my-plan       # from stdin (also /dev/stdin, <(…))
+  plan parse fifo --read-timeout 5                    # a pipe that sends nothing for 5 s: exit 9
+  plan parse huge.pdf --max-bytes 1G --page-timeout 30  # accept a bigger file; skip pages over 30 s
+  plan parse new.txt --plan-id my-plan --force        # replace the output of another source
 """)
     p.add_argument("input", help="the plan: a PDF or a text file")
     p.add_argument("--out", default="output", help="output root: files go to OUT/<plan_id>/")
-    p.add_argument("--plan-id", default=None, help="plan id (default: the input file name without extension)")
+    p.add_argument("--plan-id", default=None,
+                   help="plan id, one safe file name (default: the input file name without .txt; other "
+                        "extensions kept after a dash: x.pdf → x-pdf)")
     p.add_argument("--jobs", type=JOBS, default=0, help="parallel PDF page workers (0 = all cores)")
     p.add_argument("--interim", default=None, help="keep interim files (and the PDF page cache) in this directory")
     p.add_argument("--engine", choices=("pdfium", "pdfplumber"), default="pdfium",
@@ -171,8 +185,49 @@ def _add_parse(sub) -> None:
                    help="read pictures of text by OCR: auto (scanned pages and images that look like text), "
                         "always (every page and image), never")
     p.add_argument("--strict", action="store_true",
-                   help="fail (exit 10) if any input text is not in the outputs, or an image holding text was "
-                        "not read")
+                   help="fail (exit 10) if any input text is not in the outputs or could not be read (an image "
+                        "holding text not read, a damaged page)")
+    p.add_argument("--force", action="store_true",
+                   help="replace OUT/<plan_id>/ even if it holds the output of another source")
+    _add_safety(p)
+
+
+def _size(text: str) -> int:
+    """``--max-bytes`` value: bytes, or with a K/M/G suffix (binary)."""
+    t = text.strip().upper().removesuffix("B").removesuffix("I")
+    mult = {"K": 2**10, "M": 2**20, "G": 2**30}.get(t[-1:], 1)
+    try:
+        n = int(float(t[:-1] if mult > 1 else t) * mult)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a size: {text!r} (e.g. 300M)") from None
+    if n <= 0:
+        raise argparse.ArgumentTypeError("must be positive")
+    return n
+
+
+def _seconds(text: str) -> float:
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if v < 0 or v != v:
+        raise argparse.ArgumentTypeError("must be 0 (no limit) or more")
+    return v
+
+
+def _add_safety(p: argparse.ArgumentParser) -> None:
+    """Input limits (issue 13): size, pipe silence, time per PDF page."""
+    p.add_argument("--max-bytes", type=_size, default=None, metavar="SIZE",
+                   help="largest input accepted, e.g. 300M (default: 512M for a PDF, 16M for text)")
+    p.add_argument("--read-timeout", type=_seconds, default=60.0, metavar="SECONDS",
+                   help="give up on a pipe or FIFO that sends nothing for this long")
+    p.add_argument("--page-timeout", type=_seconds, default=None, metavar="SECONDS",
+                   help="skip (with a finding) a PDF page that takes longer (default: 120; 0: no limit)")
+
+
+def _limits(args) -> dict:
+    return {k: v for k, v in (("max_bytes", args.max_bytes), ("read_timeout", args.read_timeout),
+                              ("page_timeout", args.page_timeout)) if v is not None}
 
 
 def _add_diff(sub) -> None:
@@ -181,14 +236,15 @@ def _add_diff(sub) -> None:
              "report.html.  A and B are each a parsed plan directory, an output root holding one\n"
              "parsed plan (what `parse --out DIR` wrote), or an input file (parsed first).",
              """
-  plan diff output/plan-v1 output/plan-v2             # → output/diffs/plan-v1__plan-v2/
+  plan diff output/plan-v1 output/plan-v2             # → output/diffs/plan-v1__plan-v2/ (next to A)
   plan diff /tmp/o1 /tmp/o2                           # two `parse --out` roots with one plan each
   plan diff draft.pdf adopted.pdf --jobs 2            # input files, parsed first (2 page workers)
   plan diff output/a output/b --out /tmp/a-vs-b       # choose where the diff goes
 """)
     p.add_argument("a", help="version A: parsed plan directory, output root holding one plan, or input file")
     p.add_argument("b", help="version B: the same kinds as A")
-    p.add_argument("--out", default=None, help="output directory (default: output/diffs/<a>__<b>)")
+    p.add_argument("--out", default=None,
+                   help="output directory (default: <directory holding A>/diffs/<a>__<b>)")
     p.add_argument("--jobs", type=JOBS, default=0, help="parallel PDF page workers when inputs are parsed (0 = all cores)")
 
 
@@ -276,6 +332,7 @@ def _add_stages(sub) -> None:
              "DVC stage 1/4: read the input into INTERIM/ (lines, regions, source).",
              """
   plan extract raw/plan.pdf --interim interim/plan --jobs 2 --engine pdfium --ocr auto
+  plan extract raw/plan.pdf --interim interim/plan --max-bytes 1G --page-timeout 30 --read-timeout 5
 """)
     p.add_argument("input", help="the plan: a PDF or a text file")
     p.add_argument("--interim", required=True, help="interim directory of this plan")
@@ -283,6 +340,7 @@ def _add_stages(sub) -> None:
     p.add_argument("--engine", choices=("pdfium", "pdfplumber"), default="pdfium", help="PDF content parser")
     p.add_argument("--ocr", choices=("auto", "always", "never"), default="auto",
                    help="read pictures of text by OCR (auto, always, never)")
+    _add_safety(p)
     for k, name in ((2, "structure"), (3, "tables")):
         p = _sub(sub, name, f"DVC stage: interim → {name}", f"DVC stage {k}/4: {name} from the interim files.",
                  f"""
@@ -293,11 +351,14 @@ def _add_stages(sub) -> None:
              "DVC stage 4/4: the output contract OUT/<plan_id>/ from the interim files.",
              """
   plan emit --interim interim/plan --out output --plan-id plan --strict
+  plan emit --interim interim/plan --out output --plan-id plan --force   # replace another source's output
 """)
     p.add_argument("--interim", required=True, help="interim directory of this plan")
     p.add_argument("--out", default="output", help="output root: files go to OUT/<plan_id>/")
     p.add_argument("--plan-id", required=True, help="plan id")
-    p.add_argument("--strict", action="store_true", help="fail (exit 10) if any input text is not in the outputs")
+    p.add_argument("--strict", action="store_true",
+                   help="fail (exit 10) if any input text is not in the outputs or could not be read")
+    p.add_argument("--force", action="store_true", help="replace an output of another source")
 
 
 def _prog() -> str:
@@ -399,7 +460,10 @@ class Outcome:
 
 
 def _require_file(path: str) -> None:
-    """The same error for a missing input in every command (exit 9)."""
+    """The same error for a missing input in every command (exit 9);
+    ``-`` is stdin."""
+    if path == "-":
+        return
     p = Path(path)
     if not p.exists():
         raise UnsupportedInput("no such file or directory", path)
@@ -447,25 +511,48 @@ def _parsed(out: Path, **extra) -> Outcome:
     return Outcome({**extra, **info}, line)
 
 
+def _strict(path: str, results) -> None:
+    """--strict: fail on lost text (conservation, table text left out of the
+    grids) and on text extraction could not read (extraction errors)."""
+    from .conservation import strict_failures
+    from .errors import printable
+
+    bad = []
+    for r in results:
+        bad += _lost_text(r)
+        bad += [f for f in strict_failures(r.findings) if f not in bad]
+    if bad:
+        what = "text could not be read" if bad[0].check == "extraction" else f"{bad[0].check} check failed"
+        more = f" (and {len(bad) - 1} more)" if len(bad) > 1 else ""
+        raise StrictModeFailure(f"{printable(path)}: {what}: {bad[0].message}{more}")
+
+
 def cmd_parse(args) -> Outcome:
+    from . import outdir
     from .emit import write_outputs
     from .run import parse_documents, plan_id_from_path
 
     _require_file(args.input)
     _use_cache(args.interim)
-    plan_id = args.plan_id or plan_id_from_path(args.input)
+    plan_id = args.plan_id if args.plan_id is not None else plan_id_from_path(args.input)
+    outdir.plan_target(args.out, plan_id)      # a bad id or --out fails before the parse
     tick = _progress(args)
     cache = Path(args.interim) / "pages" if args.interim else None
     try:
         # a volume holding several plans gives <plan_id>-1, <plan_id>-2, …
         results = parse_documents(args.input, plan_id, jobs=args.jobs or None, cache_dir=cache,
-                                  progress=tick.stage, engine=args.engine, on_pages=tick.pages, ocr=args.ocr)
+                                  progress=tick.stage, engine=args.engine, on_pages=tick.pages, ocr=args.ocr,
+                                  **_limits(args))
     finally:
         tick.close()
-    lost = [f for r in results for f in _lost_text(r)]
-    if args.strict and lost:
-        raise StrictModeFailure(f"{args.input}: {lost[0].check} check failed: {lost[0].message}")
-    outs = [write_outputs(Path(args.out) / r.plan_id, r.outputs, r.extracted.source.sha256) for r in results]
+    if args.strict:
+        _strict(args.input, results)
+    if _INTERRUPTED:              # never write after a signal, even if a library swallowed it
+        raise KeyboardInterrupt
+    for r in results:             # every target checked before the first is written
+        outdir.plan_target(args.out, r.plan_id)
+    outs = [write_outputs(Path(args.out) / r.plan_id, r.outputs, r.extracted.source.sha256, force=args.force)
+            for r in results]
     res, out = results[-1], outs[-1]
     if len(outs) > 1:
         plans = [_parsed(o) for o in outs]
@@ -490,7 +577,7 @@ def cmd_extract(args) -> Outcome:
     tick = _progress(args)
     try:
         ex = stage("extract", args.input, extract, args.input, jobs=args.jobs or None, cache_dir=d / "pages",
-                   engine=args.engine, on_pages=tick.pages, ocr=args.ocr)
+                   engine=args.engine, on_pages=tick.pages, ocr=args.ocr, **_limits(args))
     finally:
         tick.close()
     interim.save_extracted(ex, d)
@@ -541,12 +628,14 @@ def cmd_emit(args) -> Outcome:
     ex = interim.load_extracted(d)
     st = interim.load_structured(d)
     ts = interim.load_tableset(d)
+    from . import outdir
+
+    outdir.plan_target(args.out, args.plan_id)
     terms = stage("terms", ex.source.path, run_terms, st, ts)
     res = finish(args.plan_id, ex, st, ts, terms)
-    lost = _lost_text(res)
-    if args.strict and lost:
-        raise StrictModeFailure(f"{ex.source.path}: {lost[0].check} check failed: {lost[0].message}")
-    out = write_outputs(Path(args.out) / args.plan_id, res.outputs, ex.source.sha256)
+    if args.strict:
+        _strict(ex.source.path, [res])
+    out = write_outputs(Path(args.out) / args.plan_id, res.outputs, ex.source.sha256, force=args.force)
     return _parsed(out, input=ex.source.path)
 
 
@@ -707,8 +796,21 @@ def _imported_by(package: str) -> bool:
     return False
 
 
-def _on_sigterm(signum, frame):  # pragma: no cover - exercised by a subprocess test
+_INTERRUPTED: list[int] = []
+
+
+def _on_signal(signum, frame):  # pragma: no cover - exercised by a subprocess test
+    """SIGTERM/SIGINT: unwind (the page pool and the staging area are cleaned
+    up on the way), exit 130 with one line; a second signal exits at once."""
+    if _INTERRUPTED:
+        os._exit(130)
+    _INTERRUPTED.append(signum)
     raise KeyboardInterrupt
+
+
+# OS errors that are the environment's, not a bug (exit 73 with the path)
+_ENV_ERRNOS = {"EACCES", "EPERM", "EROFS", "ENOSPC", "EDQUOT", "ENAMETOOLONG", "ENOTDIR", "EISDIR", "EEXIST",
+               "ELOOP", "EMFILE", "ENFILE"}
 
 
 def _fail(args, cmd: str | None, code: int, message: str, summary: dict | None = None) -> int:
@@ -738,7 +840,16 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.ERROR if args.quiet else logging.WARNING,
                         format="%(levelname)s: %(message)s")
-    signal.signal(signal.SIGTERM, _on_sigterm)
+    old_handlers = {sig: signal.signal(sig, _on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
+    _INTERRUPTED.clear()
+    try:
+        return _run(args)
+    finally:
+        for sig, h in old_handlers.items():
+            signal.signal(sig, h)
+
+
+def _run(args) -> int:
     t0 = time.perf_counter()
     refuse = None
     if args.cmd in _NO_NUMPY and "numpy" not in sys.modules and "pyarrow" not in sys.modules:
@@ -746,6 +857,8 @@ def main(argv: list[str] | None = None) -> int:
         sys.meta_path.insert(0, refuse)
     try:
         res = COMMANDS[args.cmd](args)
+        if _INTERRUPTED:          # the signal's KeyboardInterrupt was swallowed by a library
+            raise KeyboardInterrupt
     except PipelineError as exc:
         if args.debug:
             raise
@@ -754,17 +867,33 @@ def main(argv: list[str] | None = None) -> int:
         msg = exc.line() if hasattr(exc, "line") else f"error: {exc}"
         return _fail(args, args.cmd, exc.exit_code, msg, getattr(exc, "summary", None))
     except KeyboardInterrupt:
-        return _fail(args, args.cmd, 130, "error: interrupted")
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        name = "SIGTERM" if _INTERRUPTED and _INTERRUPTED[0] == signal.SIGTERM else "SIGINT"
+        return _fail(args, args.cmd, 130, f"error: interrupted ({name})")
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except OSError as exc:
+        import errno
+
+        from .errors import OutputError
+
+        if args.debug:
+            raise
+        if errno.errorcode.get(exc.errno or 0) not in _ENV_ERRNOS:
+            err = StageError(args.cmd, getattr(args, "input", None) or getattr(args, "plan", None) or "?", exc)
+            return _fail(args, args.cmd, err.exit_code, err.line())
+        err = OutputError(exc.strerror or str(exc), exc.filename or getattr(args, "out", None))
+        return _fail(args, args.cmd, err.exit_code, err.line())
     except MemoryError:
         return _fail(args, args.cmd, 71, f"error: out of memory while running '{args.cmd}'")
     except Exception as exc:  # noqa: BLE001 - last resort: one line, no traceback
         if args.debug:
             raise
-        err = StageError(args.cmd, getattr(args, "input", None) or getattr(args, "plan", None) or "?", exc)
-        return _fail(args, args.cmd, err.exit_code, f"error: {err}")
+        err = StageError(args.cmd, getattr(args, "input", None) or getattr(args, "plan", None)
+                         or getattr(args, "a", None) or "?", exc)
+        return _fail(args, args.cmd, err.exit_code, err.line())
     finally:
         if refuse is not None:
             sys.meta_path.remove(refuse)

@@ -1,8 +1,14 @@
 """Conservation check ("nothing lost"): every non-whitespace character of the
 input lands in exactly one output record.
 
-Two levels:
+Three levels:
 
+* extraction: what the extract stage could not read — pages skipped (over
+  their budget, timed out, crashed the PDF library), content streams that
+  do not decode, glyphs without a Unicode mapping, characters the PDF
+  library reported that no line holds, garbled pages, control characters
+  removed — comes with the :class:`~pipeline.model.Extracted` record as
+  ``extraction`` findings (:func:`check_extraction`);
 * lines → blocks: every Line is consumed by at least one Block, and the
   non-whitespace characters of the blocks equal those of the lines;
 * output records: the characters of every record of the contract files
@@ -42,6 +48,22 @@ def output_texts(rows: dict[str, list[dict]]) -> list[tuple[str, str]]:
     out += [(r["kind"], r["text"]) for r in rows.get("notes.parquet", [])]
     out += [("table_cell", r["text"]) for r in rows.get("tables.parquet", [])]
     return out
+
+
+#: finding checks that ``--strict`` fails on (with severity ``error``)
+STRICT_CHECKS = ("conservation", "extraction")
+
+
+def check_extraction(ex: Extracted) -> list[Finding]:
+    """The extraction findings (see the module docstring), in page order."""
+    return list(ex.findings)
+
+
+def strict_failures(findings: list[Finding]) -> list[Finding]:
+    """The findings ``--strict`` fails on: lost text (conservation) and
+    text extraction could not read (extraction errors)."""
+    return [f for f in findings if f.check == "conservation"
+            or (f.check in STRICT_CHECKS and f.severity == "error")]
 
 
 def check_blocks(ex: Extracted, st: Structured) -> list[Finding]:

@@ -1,8 +1,10 @@
 """emit stage: records → the output contract (Parquet + ``document.json``).
 
-Writes are atomic: all files go to a temporary sibling directory which then
-replaces ``output/<plan_id>/`` in one rename, so a run that fails (or is
-killed) leaves the previous outputs untouched and never a half-written set.
+Writes are atomic and confined (:mod:`pipeline.outdir`): all files go to a
+staging directory under ``OUT/.staging/`` which then replaces
+``OUT/<plan_id>/`` under a lock, so a run that fails (or is killed) leaves
+the previous outputs untouched and never a half-written set; only a plan
+output this tool wrote (marker file) is ever replaced.
 Outputs are deterministic (stable row order, ids from content and position,
 no timestamps), so the same input gives byte-identical files.
 """
@@ -10,16 +12,14 @@ no timestamps), so the same input gives byte-identical files.
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import tempfile
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from . import __version__, cjk, schemas
+from . import __version__, cjk, outdir, schemas
+from .errors import OutputError
 from .extract import images as image_rows
 from .ids import paragraph_ids
 from .model import Extracted, Finding, Node, Structured, TableSet
@@ -127,11 +127,13 @@ def build_outputs(plan_id: str, st: Structured, ts: TableSet | None = None,
     out.rows["indicator_values.parquet"] = [asdict(x) for x in ts.indicator_values]
     out.rows["projects.parquet"] = [asdict(x) for x in ts.projects]
     out.rows["project_summary.parquet"] = [asdict(x) for x in ts.project_summary]
-    out.rows["validation.parquet"] = [_contract_row(x) for x in list(ts.findings) + list(extra_findings or [])]
     out.rows["images.parquet"] = image_rows.rows(ex)
     terms = terms or {}
     out.rows["keywords.parquet"] = terms.get("keywords", [])
     out.rows["tokens.parquet"] = terms.get("tokens", [])
+    overflow = guard_int_columns(out.rows)
+    out.rows["validation.parquet"] = [_contract_row(x) for x in
+                                      list(ts.findings) + list(extra_findings or []) + overflow]
 
     out.document = document_tree(plan_id, st, ts, para_id_of)
     if plan:
@@ -144,6 +146,28 @@ def build_outputs(plan_id: str, st: Structured, ts: TableSet | None = None,
             if k == "title":
                 doc["plan"] = out.plan
         out.document = doc
+    return out
+
+
+_INT_BOUNDS = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
+
+
+def guard_int_columns(rows: dict[str, list[dict]]) -> list[Finding]:
+    """Integers that do not fit their contract column (a 12-digit heading
+    number, a 20-digit 专栏 number glued from two cells) become null, each
+    with an ``unparsed_cell`` finding, instead of crashing the write."""
+    out: list[Finding] = []
+    for name, schema in schemas.CONTRACT.items():
+        cols = [(f.name, _INT_BOUNDS[str(f.type)]) for f in schema if str(f.type) in _INT_BOUNDS]
+        for k, r in enumerate(rows.get(name, [])):
+            for col, (lo, hi) in cols:
+                v = r.get(col)
+                if not isinstance(v, int) or lo <= v <= hi:
+                    continue
+                r[col] = None
+                out.append(Finding("unparsed_cell", "warning", r.get("table_id"), f"{name} row {k + 1}",
+                                   f"{col}: {str(v)[:40]} does not fit a {schema.field(col).type} column "
+                                   "(not a plausible number)", actual=str(v)[:200]))
     return out
 
 
@@ -205,39 +229,27 @@ def document_tree(plan_id: str, st: Structured, ts: TableSet, para_id_of: dict[i
     }
 
 
-def write_outputs(out_dir: str | Path, outputs: Outputs, sha256: str) -> Path:
-    """Write all contract files for one plan into ``out_dir`` atomically."""
+def write_outputs(out_dir: str | Path, outputs: Outputs, sha256: str, *, force: bool = False) -> Path:
+    """Write all contract files for one plan into ``out_dir`` (``OUT/<plan_id>``)
+    crash-safely (:class:`pipeline.outdir.Staged`): staged under
+    ``OUT/.staging/``, marker file last, swapped in under a lock.  Refuses
+    (:class:`~pipeline.errors.OutputConflict`) to replace anything but a
+    plan output of the same source (another source's only with ``force``)."""
     out_dir = Path(out_dir)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    outdir.validate_plan_id(out_dir.name)
+    src = outputs.document.get("source") or {}
+    identity = {"plan_id": outputs.plan_id, "source": {"name": src.get("name"), "sha256": sha256},
+                "pipeline_version": __version__, "schema_version": schemas.SCHEMA_VERSION}
     meta = schemas.file_metadata(outputs.plan_id, sha256, __version__, outputs.plan)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
-    os.chmod(tmp, 0o755)
-    try:
-        for name, schema in schemas.CONTRACT.items():
-            table = schemas.build_table(schema, outputs.rows.get(name, []), outputs.plan_id, meta)
-            pq.write_table(table, tmp / name, compression="zstd")
-        with open(tmp / "document.json", "w", encoding="utf-8") as fh:
-            json.dump(outputs.document, fh, ensure_ascii=False, indent=1, sort_keys=False)
-            fh.write("\n")
-        replace_dir(tmp, out_dir)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    tables = {name: schemas.build_table(schema, outputs.rows.get(name, []), outputs.plan_id, meta)
+              for name, schema in schemas.CONTRACT.items()}
+    with outdir.Staged(out_dir, "plan", identity, force=force) as tmp:
+        try:
+            for name, table in tables.items():
+                pq.write_table(table, tmp / name, compression="zstd")
+            with open(tmp / "document.json", "w", encoding="utf-8") as fh:
+                json.dump(outputs.document, fh, ensure_ascii=False, indent=1, sort_keys=False)
+                fh.write("\n")
+        except OSError as exc:
+            raise OutputError(outdir._os_reason(exc), str(out_dir)) from None
     return out_dir
-
-
-def replace_dir(new: Path, final: Path) -> None:
-    """Move directory ``new`` to ``final``, replacing it (near-atomically:
-    the old directory is renamed away first and removed afterwards)."""
-    old = None
-    if final.exists():
-        old = final.with_name(f".{final.name}.old-{os.getpid()}")
-        os.replace(final, old)
-    try:
-        os.replace(new, final)
-    except BaseException:
-        if old is not None:
-            os.replace(old, final)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)

@@ -81,7 +81,8 @@ def save_extracted(ex: Extracted, d: Path) -> None:
     write_parquet(d / "regions.parquet", records_to_table(ex.regions, Region))
     write_parquet(d / "images.parquet", records_to_table(ex.images, PageImage))
     write_json(d / "source.json", {"source": asdict(ex.source), "pages": [asdict(p) for p in ex.pages],
-                                   "bookmarks": [asdict(b) for b in ex.bookmarks]})
+                                   "bookmarks": [asdict(b) for b in ex.bookmarks],
+                                   "findings": [asdict(f) for f in ex.findings]})
 
 
 def load_extracted(d: Path) -> Extracted:
@@ -92,7 +93,8 @@ def load_extracted(d: Path) -> Extracted:
         else []
     return Extracted(source=Source(**meta["source"]), lines=lines, regions=regions,
                      pages=[PageInfo(**p) for p in meta["pages"]],
-                     bookmarks=[Bookmark(**b) for b in meta["bookmarks"]], images=images)
+                     bookmarks=[Bookmark(**b) for b in meta["bookmarks"]], images=images,
+                     findings=[Finding(**f) for f in meta.get("findings", [])])
 
 
 def save_structured(st: Structured, d: Path) -> None:

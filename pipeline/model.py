@@ -161,6 +161,7 @@ class Extracted:
     pages: list[PageInfo] = field(default_factory=list)
     bookmarks: list[Bookmark] = field(default_factory=list)
     images: list[PageImage] = field(default_factory=list)   # PDF: every image on a page
+    findings: list[Finding] = field(default_factory=list)   # extraction problems (pages skipped, text removed …)
 
 
 # --------------------------------------------------------------------------
@@ -411,6 +412,7 @@ FINDING_SOURCE: dict[str, str] = {
     "table_cell_unplaced": "extraction",
     "table_conservation": "extraction",
     "conservation": "extraction",
+    "extraction": "extraction",       # what extraction could not read (pages skipped, damaged streams …)
 }
 FINDING_SOURCES = ("document", "extraction")
 

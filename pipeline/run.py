@@ -3,7 +3,6 @@ stages are thin shells over these)."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,9 +17,12 @@ if TYPE_CHECKING:
 
 
 def plan_id_from_path(path: str | Path) -> str:
-    """Default plan id: the file name without extension, made path-safe."""
-    stem = Path(path).stem
-    return re.sub(r"[^\w.\-]+", "-", stem, flags=re.UNICODE).strip("-") or "plan"
+    """Default plan id (:func:`pipeline.outdir.default_plan_id`): the file
+    name without ``.txt``, other extensions kept after a dash (``x.pdf`` →
+    ``x-pdf``), made a safe path component."""
+    from .outdir import default_plan_id
+
+    return default_plan_id(path)
 
 
 def stage(name: str, path: str | Path, fn, *args, **kwargs):
@@ -79,19 +81,21 @@ class ParseResult:
 
 def parse(path: str | Path, plan_id: str | None = None, *, jobs: int | None = None,
           cache_dir: str | Path | None = None, progress=None, engine: str = "pdfium",
-          on_pages=None, ocr: str = "auto") -> ParseResult:
+          on_pages=None, ocr: str = "auto", **limits) -> ParseResult:
     """extract → structure → tables → terms → emit rows, all in memory.
 
     ``progress(stage_name)`` is called as each stage starts, ``on_pages(n,
     total=None)`` as PDF pages are done (both optional, for progress bars);
     ``ocr``: ``auto``/``always``/``never``, which pictures of text are read
-    (see :mod:`pipeline.extract.ocr`)."""
+    (see :mod:`pipeline.extract.ocr`); ``limits``: ``max_bytes``,
+    ``read_timeout``, ``page_timeout`` for :func:`pipeline.extract.extract`."""
     plan_id = plan_id or plan_id_from_path(path)
     tick = progress or (lambda name: None)
     tick("extract")
     # the term layer's dictionary loads while PDF pages are parsed in workers
     ex = stage("extract", path, extract, path, jobs=jobs, cache_dir=cache_dir, engine=engine,
-               while_waiting=prepare_later_stages, on_pages=on_pages, ocr=ocr)
+               while_waiting=prepare_later_stages, on_pages=on_pages, ocr=ocr,
+               **{k: v for k, v in limits.items() if v is not None})
     return _parse_one(path, plan_id, ex, tick, None, 1, 1)
 
 
@@ -119,7 +123,8 @@ def finish(plan_id: str, ex: Extracted, st: Structured, ts: TableSet,
     if extra_findings is None:
         _, extra_findings = volumes.find_boundaries(ex)
     plan = plan_row(st, document_no=document_no, n_documents=n_documents)
-    findings = conservation.check_blocks(ex, st) + images.findings(ex) + list(extra_findings or [])
+    findings = (conservation.check_extraction(ex) + conservation.check_blocks(ex, st) + images.findings(ex)
+                + list(extra_findings or []))
     outputs = build_outputs(plan_id, st, ts, terms, findings, plan=plan, ex=ex)
     # the output-level check is a safety net: report it only when the
     # block-level check (which names the page and text) found nothing
@@ -144,36 +149,44 @@ def _parse_one(path, plan_id: str, ex: Extracted, tick, extra: list[Finding] | N
 
 def parse_documents(path: str | Path, plan_id: str | None = None, *, jobs: int | None = None,
                     cache_dir: str | Path | None = None, progress=None, engine: str = "pdfium",
-                    on_pages=None, ocr: str = "auto") -> list[ParseResult]:
+                    on_pages=None, ocr: str = "auto", **limits) -> list[ParseResult]:
     """Like :func:`parse`, for a file that may hold several plans (a 汇编, or
     PDFs concatenated): each document found by :mod:`pipeline.volumes` is
     parsed as a plan of its own, ``<plan_id>-1``, ``<plan_id>-2``, … (one
     document: one result with ``plan_id`` itself).  A PDF volume is
     reassembled per page range from the page cache (a temporary one when
-    ``cache_dir`` is None), so its pages are parsed once."""
+    ``cache_dir`` is None), so its pages are parsed once.  The input is read
+    once (:func:`pipeline.extract.read_input`: stdin and pipes work);
+    ``limits`` as for :func:`parse`."""
     import tempfile
 
     plan_id = plan_id or plan_id_from_path(path)
     tick = progress or (lambda name: None)
     tick("extract")
-    from .extract import sniff_kind
+    from .extract import read_input
 
-    kind = stage("extract", path, sniff_kind, path)
+    limits = {k: v for k, v in limits.items() if v is not None}
+    page_limits = {k: v for k, v in limits.items() if k == "page_timeout"}
+    inp = stage("extract", path, read_input, path,
+                **{k: v for k, v in limits.items() if k in ("max_bytes", "read_timeout")})
+    kind = inp.kind
     with tempfile.TemporaryDirectory(prefix="plan-pages-") as tmp:
         cache = cache_dir if cache_dir is not None or kind != "pdf" else tmp
-        ex = stage("extract", path, extract, path, jobs=jobs, cache_dir=cache, engine=engine,
-                   while_waiting=prepare_later_stages, on_pages=on_pages, ocr=ocr)
+        ex = stage("extract", path, extract, inp, jobs=jobs, cache_dir=cache, engine=engine,
+                   while_waiting=prepare_later_stages, on_pages=on_pages, ocr=ocr, **page_limits)
         bounds, found = stage("volumes", path, volumes.find_boundaries, ex)
         if not bounds:
             return [_parse_one(path, plan_id, ex, tick, found, 1, 1)]
         parts = None
         if kind == "pdf" and volumes.starts_at_pages(ex, bounds):
-            parts = [stage("extract", path, extract, path, jobs=jobs, cache_dir=cache, engine=engine,
-                           page_range=r, ocr=ocr) for r in volumes.page_ranges(ex, bounds)]
+            parts = [stage("extract", path, extract, inp, jobs=jobs, cache_dir=cache, engine=engine,
+                           page_range=r, ocr=ocr, **page_limits) for r in volumes.page_ranges(ex, bounds)]
         elif kind == "text":
+            from .cjk import remove_controls
             from .extract.text import decode_bytes
 
-            text, _ = decode_bytes(Path(path).read_bytes(), str(path))
+            text, _ = decode_bytes(inp.data, inp.shown)
+            text = remove_controls(text)[0]          # as extract_text does
             parts = stage("volumes", path, volumes.split_text, ex, bounds, text)
         if parts is None:
             parts = volumes.split_lines(ex, bounds)

@@ -9,16 +9,18 @@ import random
 import signal
 from collections import Counter
 
+import hostile
 import pdfgen
 import pikepdf
 import pytest
 from conftest import CORPUS
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 from reportlab.pdfgen import canvas
 
-from pipeline import errors
+from pipeline import cjk, errors
 from pipeline.cli import main
+from pipeline.conservation import strict_failures
 from pipeline.errors import InputError
 from pipeline.run import parse
 
@@ -141,14 +143,26 @@ def plan_bytes(small_plan):
     return small_plan.read_bytes()
 
 
+@pytest.fixture(scope="module")
+def plan_text(small_plan) -> Counter:
+    """The characters the unmutated plan gives."""
+    res = parse(small_plan, "plan", jobs=1)
+    return Counter(cjk.strip_all_space("".join(ln.text for ln in res.extracted.lines)))
+
+
 # No shrinking (each example is a whole PDF parse); bounded to ~60 examples.
 @settings(max_examples=int(os.environ.get("FUZZ_EXPLORE", 60)), deadline=None,
           derandomize="FUZZ_EXPLORE" not in os.environ, phases=[Phase.explicit, Phase.reuse, Phase.generate],
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(cut=st.one_of(st.none(), st.floats(0, 1)),
-       edits=st.lists(st.tuples(st.floats(0, 1, exclude_max=True), st.integers(0, 255)), max_size=24))
-def test_mutated_pdfs_parse_or_fail_cleanly(cut, edits, plan_bytes, tmp_path):
+       edits=st.lists(st.tuples(st.floats(0, 1, exclude_max=True), st.integers(0, 255)), max_size=24),
+       swap=st.one_of(st.none(), st.integers(0, 50)))
+@example(cut=None, edits=[], swap=0).via("issue 13: the 26-byte /Filter names reversed")
+@example(cut=None, edits=[], swap=3).via("issue 13: the 26-byte /Filter names reversed")
+def test_mutated_pdfs_parse_or_fail_cleanly(cut, edits, swap, plan_bytes, plan_text, tmp_path):
     raw = bytearray(plan_bytes)
+    if swap is not None:        # a stream's filters listed in reverse order (issue 13)
+        raw = bytearray(hostile.reverse_filters(bytes(raw), swap)[0])
     if cut is not None:
         raw = raw[: int(cut * len(raw))]
     for pos, byte in edits:
@@ -162,6 +176,11 @@ def test_mutated_pdfs_parse_or_fail_cleanly(cut, edits, plan_bytes, tmp_path):
         res = parse(path, "mutant", jobs=1)
         assert res.structured.nodes
         OUTCOMES["parsed"] += 1
+        # extraction-level conservation: a mutant that lost text says so (--strict fails)
+        lost = plan_text - Counter(cjk.strip_all_space("".join(ln.text for ln in res.extracted.lines)))
+        if lost:
+            OUTCOMES["parsed, text lost"] += 1
+            assert strict_failures(res.findings), f"{sum(lost.values())} characters lost silently"
     except InputError as exc:
         OUTCOMES[type(exc).__name__] += 1
     except _Timeout:
@@ -178,5 +197,7 @@ def test_mutation_outcomes_were_varied():
     """The fuzz above ran (this test is collected after it) and saw both
     successful parses and clean failures."""
     print("mutation outcomes:", dict(OUTCOMES))
-    assert sum(OUTCOMES.values()) >= 20, OUTCOMES
-    assert OUTCOMES["parsed"] > 0 and sum(v for k, v in OUTCOMES.items() if k != "parsed") > 0, OUTCOMES
+    n = sum(v for k, v in OUTCOMES.items() if k != "parsed, text lost")
+    assert n >= 20, OUTCOMES
+    assert OUTCOMES["parsed"] > 0 and n - OUTCOMES["parsed"] > 0, OUTCOMES
+    assert OUTCOMES["parsed, text lost"] > 0, OUTCOMES      # the conservation property was exercised

@@ -56,11 +56,12 @@ def plan_a_x4(tmp_path_factory):
 
 def test_plan_a_four_times_is_four_plans_of_17_chapters_and_63_sections(plan_a_x4, plan_a_single):
     _, out = plan_a_x4
-    assert sorted(p.name for p in out.iterdir()) == [f"plan-A-x4-{k}" for k in (1, 2, 3, 4)]
+    # the default plan id keeps a non-.txt extension (x.pdf → x-pdf; issue 15)
+    assert sorted(p.name for p in out.iterdir()) == [f"plan-A-x4-pdf-{k}" for k in (1, 2, 3, 4)]
     single = _outline(plan_a_single)
     n_pages = max(n.page_end for n in plan_a_single.structured.nodes)
     for k in (1, 2, 3, 4):
-        d = out / f"plan-A-x4-{k}"
+        d = out / f"plan-A-x4-pdf-{k}"
         rows = pq.read_table(d / "sections.parquet").to_pylist()
         kinds = Counter(r["kind"] for r in rows)
         assert kinds["chapter"] == 17 and kinds["section"] == 63, (k, kinds)

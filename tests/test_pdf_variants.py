@@ -137,7 +137,7 @@ def test_cli_outputs_byte_identical_across_jobs(generated, tmp_path):
     path = generated["default"][0]
     for n in (1, 2):
         assert main(["parse", str(path), "--out", str(tmp_path / f"j{n}"), "--jobs", str(n), "-q"]) == 0
-    a, b = tmp_path / "j1" / "default", tmp_path / "j2" / "default"
+    a, b = tmp_path / "j1" / "default-pdf", tmp_path / "j2" / "default-pdf"   # x.pdf → x-pdf
     files = sorted(p.name for p in a.iterdir())
     assert files and files == sorted(p.name for p in b.iterdir())
     for f in files:

@@ -9,8 +9,11 @@ Entry points:
   in ``params.yaml``;
 * :func:`diff_plans` — records in, :class:`Change` rows out (no I/O).
 
-Outputs (written atomically: a temporary sibling directory replaces the
-target in one rename; byte-identical on rerun):
+Outputs (written crash-safely through :class:`pipeline.outdir.Staged`: staged
+under ``<parent>/.staging/``, swapped in under a lock; byte-identical on
+rerun).  The output directory is replaced only if it is a diff output this
+tool wrote — never a plan output, a directory holding plans, or anything
+else (:class:`~pipeline.errors.OutputConflict`, exit 2):
 
 * ``changes.parquet`` — one row per change, schema :data:`CHANGES_SCHEMA`,
   plan ids in the ``plan_a``/``plan_b`` columns and in the file metadata;
@@ -20,16 +23,14 @@ target in one rename; byte-identical on rerun):
 
 from __future__ import annotations
 
-import os
-import shutil
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
 import pyarrow.parquet as pq
 
+from .. import outdir
 from ..contract import resolve_plan_dir
-from ..emit import replace_dir
 from .compare import diff_plans
 from .load import PlanData, load_plan, resolve
 from .report import render_report
@@ -40,32 +41,43 @@ __all__ = ["run_diff", "diff_pair", "diff_pairs", "diff_plans", "write_diff", "l
 
 
 def default_out(a_id: str, b_id: str, root: str | Path = "output") -> Path:
-    """``output/diffs/<a>__<b>/``."""
-    return Path(root) / "diffs" / f"{a_id}__{b_id}"
+    """``<root>/diffs/<a>__<b>/`` (plan ids made safe path components)."""
+    return Path(root) / "diffs" / f"{outdir.safe_component(a_id)}__{outdir.safe_component(b_id)}"
+
+
+def default_root(a: str | Path) -> Path:
+    """Where a diff goes when ``--out`` is not given: next to the inputs'
+    output root — the directory holding plan output ``a`` (also when ``a``
+    is an output root holding one plan), or, for an input file, the file's
+    own directory — never the current directory by accident."""
+    p = Path(a)
+    if p.is_file():
+        return p.resolve().parent
+    return resolve_plan_dir(p).resolve().parent
 
 
 def write_diff(out_dir: str | Path, a: PlanData, b: PlanData, changes: list[Change]) -> Path:
-    """Write ``changes.parquet`` and ``report.html`` into ``out_dir`` atomically."""
+    """Write ``changes.parquet`` and ``report.html`` into ``out_dir``
+    crash-safely; refuses to replace anything but a diff output."""
     out_dir = Path(out_dir)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
-    os.chmod(tmp, 0o755)
-    try:
-        table = to_table(changes, file_metadata(a.plan_id, b.plan_id, a.sha256, b.sha256))
+    table = to_table(changes, file_metadata(a.plan_id, b.plan_id, a.sha256, b.sha256))
+    html = render_report(a, b, changes)
+    identity = {"plan_a": a.plan_id, "plan_b": b.plan_id, "sha256_a": a.sha256, "sha256_b": b.sha256}
+    with outdir.Staged(out_dir, "diff", identity) as tmp:
         pq.write_table(table, tmp / "changes.parquet", compression="zstd")
-        (tmp / "report.html").write_text(render_report(a, b, changes), encoding="utf-8")
-        replace_dir(tmp, out_dir)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+        (tmp / "report.html").write_text(html, encoding="utf-8")
     return out_dir
 
 
 def run_diff(a: str | Path, b: str | Path, out: str | Path | None = None, *, jobs: int | None = None) -> Path:
     """Compare two plans (parsed plan dirs, output roots holding one plan, or
-    input files parsed first with ``jobs`` page workers) and write the diff to ``out`` (default
-    ``output/diffs/<a>__<b>/``).  Returns the output directory."""
+    input files parsed first with ``jobs`` page workers) and write the diff to
+    ``out`` (default :func:`default_root` ``/diffs/<a>__<b>/``).  Returns the
+    output directory."""
     work = None
+    if out is not None:                                    # fail before parsing anything
+        outdir.check_root(Path(out).parent)
+        outdir.check_replaceable(Path(out), "diff")
     try:
         for side in (a, b):               # fail fast, before parsing either input file
             if not Path(side).is_file():
@@ -76,7 +88,8 @@ def run_diff(a: str | Path, b: str | Path, out: str | Path | None = None, *, job
         db = resolve(b, work, jobs=jobs, side="b")
         pa, pb = load_plan(da), load_plan(db)
         changes = diff_plans(pa, pb)
-        return write_diff(Path(out) if out else default_out(pa.plan_id, pb.plan_id), pa, pb, changes)
+        target = Path(out) if out else default_out(pa.plan_id, pb.plan_id, default_root(a))
+        return write_diff(target, pa, pb, changes)
     finally:
         if work is not None:
             work.cleanup()

@@ -15,7 +15,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from .. import contract
-from ..errors import InputError
+from ..errors import DamagedOutput, InputError
 
 #: Contract files the diff reads (a missing optional file reads as empty).
 REQUIRED = ("sections.parquet", "paragraphs.parquet")
@@ -49,8 +49,12 @@ _OLD_NAMES = {"order": "seq", "group": "group_label", "check": "rule"}
 def _rows(path: Path) -> list[dict]:
     if not path.exists():
         return []
-    with pq.ParquetFile(path) as f:       # not pq.read_table: its dataset layer imports pyarrow.compute (0.1 s)
-        t = f.read()
+    try:
+        with pq.ParquetFile(path) as f:   # not pq.read_table: its dataset layer imports pyarrow.compute (0.1 s)
+            t = f.read()
+    except (OSError, ValueError) as exc:        # truncated or not Parquet
+        raise DamagedOutput(f"{path.name} cannot be read ({type(exc).__name__}: {str(exc)[:120]})",
+                            str(path.parent)) from None
     t = t.drop_columns([c for c in ("plan_id",) if c in t.column_names])
     if any(c in _OLD_NAMES for c in t.column_names):
         t = t.rename_columns([_OLD_NAMES.get(c, c) for c in t.column_names])
@@ -66,15 +70,22 @@ def load_plan(out_dir: str | Path) -> PlanData:
     """Read the contract files of one parsed plan (a plan directory, or an
     output root holding one plan)."""
     d = contract.resolve_plan_dir(out_dir)
-    meta = pq.read_metadata(d / "sections.parquet").metadata or {}
+    try:
+        meta = pq.read_metadata(d / "sections.parquet").metadata or {}
+    except (OSError, ValueError) as exc:
+        raise DamagedOutput(f"sections.parquet cannot be read ({type(exc).__name__}: {str(exc)[:120]})",
+                            str(d)) from None
     plan_id = meta.get(b"plan_id", d.name.encode()).decode()
     sha = meta.get(b"source_sha256", b"").decode() or None
     title = source_name = None
     units: dict[str, str] = {}
     doc = d / "document.json"
     if doc.exists():
-        with open(doc, encoding="utf-8") as fh:
-            tree = json.load(fh)
+        try:
+            with open(doc, encoding="utf-8") as fh:
+                tree = json.load(fh)
+        except (OSError, ValueError) as exc:
+            raise DamagedOutput(f"document.json cannot be read ({type(exc).__name__})", str(d)) from None
         title = contract.document_title(d, tree)
         source_name = (tree.get("source") or {}).get("name")
         units = {t["table_id"]: t["unit"] for t in tree.get("tables") or [] if t.get("unit")}

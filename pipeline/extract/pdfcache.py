@@ -49,7 +49,9 @@ def page_from_dict(d: dict) -> PageResult:
         page=d["page"], width=d["width"], height=d["height"], rotation=d["rotation"],
         lines=[RawLine(**x) for x in d["lines"]], regions=regions,
         floats=[tuple(f) for f in d["floats"]], n_chars=d["n_chars"],
-        n_unmapped=d["n_unmapped"], n_images=d["n_images"],
+        n_unmapped=d["n_unmapped"], n_images=d["n_images"], skipped=d.get("skipped"),
+        issues=[list(x) for x in d.get("issues", [])], n_glyphs=d.get("n_glyphs", 0),
+        n_controls=d.get("n_controls", 0), n_dropped=d.get("n_dropped", 0), n_textobjs=d.get("n_textobjs", 0),
         images=[PageImage(**x) for x in d.get("images", [])])
 
 
@@ -71,9 +73,13 @@ class PageCache:
         d["bookmarks"] = [Bookmark(**b) for b in d.get("bookmarks", [])]
         return d
 
-    def save_manifest(self, n_pages: int, bookmarks: list[Bookmark], title: str | None) -> None:
+    def save_manifest(self, n_pages: int, bookmarks: list[Bookmark], title: str | None,
+                      problems: dict[str, list[str]] | None = None) -> None:
+        """Document-level facts; ``problems``: page → stream problems found
+        when the PDF was opened (:mod:`.pdfcheck`), kept for cached reruns."""
         _atomic_write_json(self.dir / "manifest.json", {
-            "n_pages": n_pages, "bookmarks": [asdict(b) for b in bookmarks], "title": title})
+            "n_pages": n_pages, "bookmarks": [asdict(b) for b in bookmarks], "title": title,
+            "problems": problems or {}})
 
     def load(self, page: int) -> PageResult | None:
         try:

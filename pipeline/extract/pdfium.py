@@ -27,6 +27,8 @@ import math
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 
+from .pdfcheck import MAX_PAGE_CHARS, MAX_PAGE_SEGMENTS, PageSkipped
+
 _TEXT, _PATH, _IMAGE, _FORM = (raw.FPDF_PAGEOBJ_TEXT, raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_IMAGE,
                                raw.FPDF_PAGEOBJ_FORM)
 _MOVETO, _LINETO, _BEZIERTO = raw.FPDF_SEGMENT_MOVETO, raw.FPDF_SEGMENT_LINETO, raw.FPDF_SEGMENT_BEZIERTO
@@ -137,6 +139,12 @@ class PdfiumPage:
         self.width, self.height = (h, w) if self.rotation in (90, 270) else (w, h)
         self._ctm = _display_ctm(self.rotation, mb)
         self._objects: dict[str, list[dict]] | None = None
+        # budgets and unreadable text (issue 13), set when objects are read
+        self.n_textobjs = 0
+        self.n_dropped = 0                 # text objects in a non-embedded font the text page dropped
+        self.dropped_fonts: set[str] = set()
+        self.segments_dropped = 0
+        self._segments = 0
 
     # -- coordinates ---------------------------------------------------------
     def _pt(self, x: float, y: float, m: tuple[float, ...] | None = None) -> tuple[float, float]:
@@ -177,6 +185,7 @@ class PdfiumPage:
             else:
                 for i in range(n):
                     self._walk(raw.FPDFPage_GetObject(page, i), (1, 0, 0, 1, 0, 0), objs, texts, 0)
+            self.n_textobjs = len(texts)
             objs["char"] = self._restore_fake_bold(chars, owners, texts)
             self._objects = objs
         return self._objects
@@ -206,7 +215,23 @@ class PdfiumPage:
                                      bottom=c["bottom"] + dy - oy, doctop=c["top"] + dy - oy)
                             extra.append(d)
                     break
+            else:
+                self._check_dropped(addr)
         return chars + extra
+
+    def _check_dropped(self, addr: int) -> None:
+        """A text object no character refers to and that is no fake-bold copy:
+        if its font is not embedded, PDFium could not map it to Unicode (no
+        CJK system font installed) and its text is missing — counted, with
+        the font's name, for a finding (issue 13)."""
+        obj = ctypes.cast(ctypes.c_void_p(addr), raw.FPDF_PAGEOBJECT)
+        font = raw.FPDFTextObj_GetFont(obj)
+        if not font or raw.FPDFFont_GetIsEmbedded(font) == 1:
+            return
+        buf = ctypes.create_string_buffer(_FONT_NAME_BUF)
+        k = raw.FPDFFont_GetBaseFontName(font, buf, len(buf))
+        self.n_dropped += 1
+        self.dropped_fonts.add(buf.value.decode("utf-8", "replace") if k else "?")
 
     def _chars(self) -> tuple[list[dict], list[int]]:
         """The page's characters as char dicts (``text``, ``x0``, ``x1``,
@@ -226,6 +251,8 @@ class PdfiumPage:
                 return self._chars_typed(tp)
             h = _VP(ctypes.cast(tp, _VP).value)
             n = _COUNT_CHARS(h)
+            if n > MAX_PAGE_CHARS:
+                raise PageSkipped(f"{n:,} characters (limit {MAX_PAGE_CHARS:,})")
             rect = raw.FS_RECTF()
             ox, oy = ctypes.c_double(), ctypes.c_double()
             r_rect, r_ox, r_oy = ctypes.byref(rect), ctypes.byref(ox), ctypes.byref(oy)
@@ -283,6 +310,8 @@ class PdfiumPage:
         out: list[dict] = []
         owners: list[int] = []
         n = raw.FPDFText_CountChars(tp)
+        if n > MAX_PAGE_CHARS:
+            raise PageSkipped(f"{n:,} characters (limit {MAX_PAGE_CHARS:,})")
         rect = raw.FS_RECTF()
         mat = raw.FS_MATRIX()
         ox, oy = ctypes.c_double(), ctypes.c_double()
@@ -365,6 +394,11 @@ class PdfiumPage:
                 self._walk(raw.FPDFFormObj_GetObject(obj, i), m, objs, texts, depth + 1)
 
     def _path(self, obj, outer: tuple[float, ...], objs: dict[str, list[dict]]) -> None:
+        nseg = raw.FPDFPath_CountSegments(obj)
+        if self._segments + nseg > MAX_PAGE_SEGMENTS:
+            self.segments_dropped += nseg          # a drawing bomb: its paths are not read
+            return
+        self._segments += nseg
         fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
         raw.FPDFPath_GetDrawMode(obj, fill_mode, stroke)
         fill, stroke = fill_mode.value != 0, bool(stroke.value)
@@ -384,7 +418,7 @@ class PdfiumPage:
         cur: list[tuple[float, float]] = []
         closed = False
         x, y = ctypes.c_float(), ctypes.c_float()
-        for i in range(raw.FPDFPath_CountSegments(obj)):
+        for i in range(nseg):
             seg = raw.FPDFPath_GetPathSegment(obj, i)
             raw.FPDFPathSegment_GetPoint(seg, x, y)
             p = self._pt(x.value, y.value, m)

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from .. import cjk
 from ..model import Cell, PageImage, Region
 from .pdflines import RawLine, build_line, chars_to_lines, cluster_rows, is_unmapped, split_at_gaps
 from .pdfregions import THIN, RegionDraft, aligned_tables, edge, find_regions
@@ -47,6 +48,13 @@ class PageResult:
     n_unmapped: int = 0
     n_images: int = 0
     images: list[PageImage] = field(default_factory=list)   # every image, and what became of it
+    # issue 13: what extraction could not read (filled by .pdf)
+    skipped: str | None = None        # why the page was not parsed (budget, timeout, crash)
+    issues: list[list[str]] = field(default_factory=list)   # [severity, message]
+    n_glyphs: int = 0                 # non-space mapped characters the PDF library reported
+    n_controls: int = 0               # control characters removed
+    n_dropped: int = 0                # text objects the text layer dropped (no Unicode mapping)
+    n_textobjs: int = 0               # text objects on the page
 
 
 # -- reading frame -----------------------------------------------------------
@@ -232,6 +240,17 @@ def extract_page(page, page_no: int) -> PageResult:
     """Extract one pdfplumber page (its objects are parsed once, here)."""
     objs = page.objects
     raw_chars = [c for c in objs.get("char", []) if c.get("text") is not None]
+    # control characters are not text (a terminal escape in a document must
+    # not reach the outputs): removed here, counted in a finding
+    n_controls = 0
+    if any(cjk.CONTROL_CHARS.search(c["text"]) for c in raw_chars):
+        kept = []
+        for c in raw_chars:
+            t, k = cjk.remove_controls(c["text"])
+            n_controls += k
+            if t:
+                kept.append(c if not k else {**c, "text": t})
+        raw_chars = kept
     frame = reading_frame(raw_chars, float(page.width), float(page.height))
     n_unmapped = sum(1 for c in raw_chars if is_unmapped(c["text"]))
     chars = [frame.char(c) for c in raw_chars if not is_unmapped(c["text"])]
@@ -291,7 +310,9 @@ def extract_page(page, page_no: int) -> PageResult:
     return PageResult(page=page_no, width=frame.width, height=frame.height, rotation=rotation,
                       lines=ordered, regions=regions, floats=images,
                       n_chars=len(raw_chars), n_unmapped=n_unmapped, n_images=len(images),
-                      images=page_images(objs.get("image", []), frame, page_no, chars))
+                      images=page_images(objs.get("image", []), frame, page_no, chars),
+                      n_glyphs=sum(1 for c in chars if not c["text"].isspace() and c["text"] != ""),
+                      n_controls=n_controls)
 
 
 def page_images(objs: list[dict], frame: Frame, page_no: int, chars: list[dict]) -> list[PageImage]:

@@ -24,8 +24,8 @@ from pathlib import Path
 import regex as re
 
 from .. import cjk
-from ..errors import EmptyInput, UndecodableText
-from ..model import Extracted, Line, Region, Source
+from ..errors import EmptyInput, InputTooLarge, UndecodableText
+from ..model import Extracted, Finding, Line, Region, Source
 from .textpages import PhysLine, find_furniture
 
 __all__ = ["PhysLine", "TextDoc", "blank_baseline", "build_lines", "decode_bytes", "extract_text",
@@ -272,15 +272,41 @@ def lost_stops(lines: list[Line]) -> bool:
     return sum(1 for x in long if cjk.ends_sentence(x.text)) < LOST_STOPS_SHARE * len(long)
 
 
-def extract_text(path: str | Path) -> Extracted:
-    """Read a plain-text plan and return its Lines."""
-    p = Path(path)
-    data = p.read_bytes()
-    text, enc = decode_bytes(data, str(p))
-    doc = parse_text(text, p.name)
+#: lines a text input may have: the longest plan in the corpus has ~5,000; a
+#: text of a million short lines would take many minutes (issue 13)
+MAX_TEXT_LINES = 250_000
+
+
+def extract_text(source: str | Path | bytes, *, name: str | None = None, path: str | None = None) -> Extracted:
+    """Read a plain-text plan and return its Lines.
+
+    ``source``: a file path, or the input's bytes (read once by
+    :func:`pipeline.extract.read_input`) with ``name``/``path`` naming it.
+    Control characters (other than tab, line and page breaks) are removed
+    and counted in a finding (:func:`pipeline.cjk.remove_controls`)."""
+    if isinstance(source, bytes):
+        data = source
+        path = path or name or "-"
+        name = name or Path(path).name
+    else:
+        p = Path(source)
+        data = p.read_bytes()
+        path, name = path or str(p), name or p.name
+    text, enc = decode_bytes(data, path)
+    n_lines = max(text.count("\n"), text.count("\r")) + (not text.endswith(("\n", "\r")))
+    if n_lines > MAX_TEXT_LINES:
+        raise InputTooLarge(f"{n_lines:,} lines, over the limit of {MAX_TEXT_LINES:,} for a text input "
+                            "(a plan has a few thousand)", path)
+    text, n_controls = cjk.remove_controls(text)
+    doc = parse_text(text, name)
     lines = doc.lines
     if not lines:
-        raise EmptyInput("the file contains no text", str(p))
-    src = Source(path=str(p), name=p.name, sha256=hashlib.sha256(data).hexdigest(),
+        raise EmptyInput("the file contains no text", path)
+    src = Source(path=path, name=name, sha256=hashlib.sha256(data).hexdigest(),
                  kind="text", encoding=enc, n_pages=max(x.page for x in lines))
-    return Extracted(source=src, lines=lines, regions=doc.regions)
+    findings = []
+    if n_controls:
+        findings.append(Finding("extraction", "warning", None, "input",
+                                f"{n_controls:,} control character{'s' if n_controls > 1 else ''} removed "
+                                "(not text: terminal escapes, NUL, …)"))
+    return Extracted(source=src, lines=lines, regions=doc.regions, findings=findings)

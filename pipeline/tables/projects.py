@@ -11,6 +11,8 @@ table; one with aggregate rows only is a ``project_summary`` table.
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+
 import regex as re
 
 from .. import cjk
@@ -44,16 +46,39 @@ def seq_kind(text: str) -> tuple[str, int | None] | None:
     return None
 
 
+#: the largest amount a project table can plausibly hold, in its own unit
+#: (10^15 万元 is a thousand times the world's GDP; beyond 2^53 a float
+#: cannot even hold the integer): a larger "number" is two cells glued
+#: together or a typo, and becomes an ``unparsed_cell`` finding
+MAX_AMOUNT = 10**15
+
+
 def parse_amount(text: str | None) -> tuple[int | None, bool]:
-    """Amount cell → (integer, ok).  Empty and ``—`` are null (ok)."""
+    """Amount cell → (integer, ok).  Empty and ``—`` are null (ok).  Parsed
+    exactly (decimal, not float); a non-integer is rounded (not ok); a
+    value beyond :data:`MAX_AMOUNT`, infinity or NaN is null (not ok)."""
     if text is None or cjk.is_null_mark(text):
         return None, True
     t = cjk.strip_all_space(text).replace(",", "").replace("，", "")
     try:
-        v = float(t)
-    except ValueError:
+        v = Decimal(t)
+    except (InvalidOperation, ValueError):
         return None, False
-    return (int(v), True) if v.is_integer() else (round(v), False)
+    if not v.is_finite() or abs(v) > MAX_AMOUNT:
+        return None, False
+    n = int(v.to_integral_value(rounding=ROUND_HALF_EVEN))
+    return n, v == n
+
+
+def _amount_problem(text: str | None) -> str:
+    t = cjk.strip_all_space(text or "").replace(",", "").replace("，", "")
+    try:
+        v = Decimal(t)
+        if not v.is_finite() or abs(v) > MAX_AMOUNT:
+            return f"beyond the plausible range of an amount (|x| ≤ 10^{len(str(MAX_AMOUNT)) - 1})"
+    except (InvalidOperation, ValueError):
+        pass
+    return "not an integer amount"
 
 
 def extract(grid: Grid, unit: str | None) -> tuple[list[Project], list[ProjectSummary], list[Finding]]:
@@ -102,7 +127,8 @@ def extract(grid: Grid, unit: str | None) -> tuple[list[Project], list[ProjectSu
             v, ok = parse_amount(text_at(r, col.get(a)))
             if not ok:
                 findings.append(Finding("unparsed_cell", "warning", grid.table_id, f"row {seq or name}",
-                                        f"{a}: not an integer amount", actual=text_at(r, col.get(a))))
+                                        f"{a}: {_amount_problem(text_at(r, col.get(a)))}",
+                                        actual=text_at(r, col.get(a))))
             amounts.append(v)
         level, no = kind
         if level == "item":

@@ -4,7 +4,10 @@ Both read only the contract files of ``output/<plan_id>/`` (sections,
 paragraphs, 专栏 entries, indicator and project rows, keywords), never the
 interim files.  The plan argument is resolved like every command's
 (:func:`pipeline.contract.resolve_plan_dir`).  Everything they print goes
-through :func:`_emit` (one place to sanitise or redirect printed text).
+through :func:`_emit`, which makes it terminal-safe
+(:func:`pipeline.cjk.terminal_safe`): a document cannot send escape
+sequences to the terminal.  An unreadable (truncated) contract file is a
+:class:`~pipeline.errors.DamagedOutput`.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import regex
 
 from .. import cjk
 from ..contract import resolve_plan_dir
-from ..errors import InputError
+from ..errors import DamagedOutput, InputError
 from .harvest import combine_terms
 from .tokenizer import Tokenizer, make_tokenizer
 
@@ -27,16 +30,22 @@ from .tokenizer import Tokenizer, make_tokenizer
 CONTEXT = 24
 
 
-def _emit(text: str, file: TextIO) -> None:
-    """Print one line of query output (every line printed here goes through this)."""
-    print(text, file=file)
+def _emit(text: str, file: TextIO, *, safe: bool = False) -> None:
+    """Print one line of query output (every line printed here goes through
+    this), control characters escaped — unless the caller made the line
+    ``safe`` itself (a snippet with this module's own highlighting)."""
+    print(text if safe else cjk.terminal_safe(text), file=file)
 
 
 def _read(output_dir: str | Path, name: str, columns: list[str] | None = None) -> pd.DataFrame:
     path = resolve_plan_dir(output_dir) / name
     if not path.is_file():
         raise InputError(f"not a complete parsed plan directory (no {name})", str(output_dir))
-    df = pd.read_parquet(path, columns=columns)
+    try:
+        df = pd.read_parquet(path, columns=columns)
+    except (OSError, ValueError, KeyError) as exc:      # pyarrow: truncated, not Parquet, columns missing
+        raise DamagedOutput(f"{name} cannot be read ({type(exc).__name__}: {str(exc)[:120]})",
+                            str(output_dir)) from None
     for c in df.columns:          # dictionary-encoded columns → plain strings
         if isinstance(df[c].dtype, pd.CategoricalDtype):
             df[c] = df[c].astype(object)
@@ -197,9 +206,10 @@ def find(output_dir: str | Path, pattern: str, *, use_regex: bool = False) -> li
 
 def _snippet(text: str, start: int, end: int, mark: bool) -> str:
     a, b = max(0, start - CONTEXT), min(len(text), end + CONTEXT)
-    hit = text[start:end]
+    safe = cjk.terminal_safe
+    hit = safe(text[start:end])
     hit = f"\x1b[1;31m{hit}\x1b[0m" if mark else f"[{hit}]"
-    return ("…" if a else "") + text[a:start] + hit + text[end:b] + ("…" if b < len(text) else "")
+    return ("…" if a else "") + safe(text[a:start]) + hit + safe(text[end:b]) + ("…" if b < len(text) else "")
 
 
 def grep(output_dir: str | Path, term: str, file: TextIO | None = None, *, use_regex: bool = False) -> int:
@@ -219,8 +229,9 @@ def print_hits(hits: list[Hit], file: TextIO | None = None) -> None:
     file = file or sys.stdout
     mark = file.isatty() if hasattr(file, "isatty") else False
     for h in hits:
-        _emit(f"{h.ref}\t{h.where}", file)
-        _emit(f"    {_snippet(h.text, h.start, h.end, mark)}" + (f"  (×{h.count})" if h.count > 1 else ""), file)
+        _emit(f"{cjk.terminal_safe(h.ref)}\t{cjk.terminal_safe(h.where)}", file, safe=True)
+        _emit(f"    {_snippet(h.text, h.start, h.end, mark)}" + (f"  (×{h.count})" if h.count > 1 else ""), file,
+              safe=True)
 
 
 def grep_summary(hits: list[Hit], term: str) -> str:
