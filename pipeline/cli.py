@@ -62,7 +62,7 @@ EXIT_CODES: dict[int, str] = {
     3: "empty input",
     4: "undecodable text (not UTF-8/UTF-16/GB18030)",
     5: "not a plan (no outline found)",
-    6: "PDF without a text layer (a scan: needs OCR)",
+    6: "PDF without a text layer that OCR could not read (a scan with --ocr never or without the ocr extra)",
     7: "encrypted PDF",
     8: "corrupt or truncated PDF, or not a PDF at all",
     9: "missing file or directory, or a directory that is not a parsed plan; a device, a terminal, an input "

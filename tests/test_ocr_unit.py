@@ -158,9 +158,9 @@ def test_without_ocr_every_picture_of_text_is_a_warning(tmp_path, monkeypatch, c
     assert main(["parse", str(pdf), "--out", str(out), "--jobs", "1", "--strict"]) == 10
     assert "unread_image" in capsys.readouterr().err
     assert main(["parse", str(pdf), "--out", str(out), "--jobs", "1"]) == 0
-    rows = pq.read_table(out / "pictures" / "images.parquet").to_pylist()
+    rows = pq.read_table(out / "pictures-pdf" / "images.parquet").to_pylist()
     assert [(r["page"], r["status"], r["kind"]) for r in rows] == [(1, "not_read", "picture")] * 2
-    val = pq.read_table(out / "pictures" / "validation.parquet").to_pylist()
+    val = pq.read_table(out / "pictures-pdf" / "validation.parquet").to_pylist()
     assert sum(1 for v in val if v["rule"] == "unread_image") == 2
 
 
