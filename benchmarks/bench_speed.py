@@ -121,7 +121,7 @@ def main() -> int:
         # two parsed plans for the diff
         run(parse_cmd(PLAN_TXT, tmp / "plans"))
         run(parse_cmd(PLAN_PDF, tmp / "plans"))
-        plans = [tmp / "plans" / "jianghai-14th", tmp / "plans" / "plan-A"]
+        plans = [tmp / "plans" / "jianghai-14th", tmp / "plans" / "plan-A-pdf"]
         dvc = shutil.which("dvc", path=str(Path(PY).parent) + os.pathsep + os.environ.get("PATH", ""))
         if args.dvc:
             if dvc is None:
