@@ -40,7 +40,6 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__
 from .errors import (
     ContractViolation,
     InputError,
@@ -365,6 +364,19 @@ def _prog() -> str:
     return "plan" if Path(sys.argv[0]).name == "plan" else "python -m pipeline"
 
 
+class _Version(argparse.Action):
+    """``--version``: the package version, looked up only when asked for."""
+
+    def __init__(self, option_strings, dest, **kw):
+        super().__init__(option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, nargs=0, **kw)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        import pipeline
+
+        print(f"{parser.prog} {pipeline.__version__}")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command-line parser (one sub-parser per command)."""
     codes = "\n".join(f"  {k:>3}  {v}" for k, v in EXIT_CODES.items())
@@ -383,8 +395,7 @@ every command takes --json (summary as one JSON object on stdout), -q, -v, --deb
 exit codes (the same in every command):
 {codes}
 """)
-    ap.add_argument("--version", action="version", version=f"%(prog)s {__version__}",
-                    help="print the version and exit")
+    ap.add_argument("--version", action=_Version, help="print the version and exit")
     sub = ap.add_subparsers(dest="cmd", metavar="COMMAND", parser_class=_Parser)
     for add in (_add_parse, _add_diff, _add_terms, _add_grep, _add_info, _add_validate, _add_corpus, _add_stages):
         add(sub)
