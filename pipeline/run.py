@@ -154,12 +154,10 @@ def parse_documents(path: str | Path, plan_id: str | None = None, *, jobs: int |
     PDFs concatenated): each document found by :mod:`pipeline.volumes` is
     parsed as a plan of its own, ``<plan_id>-1``, ``<plan_id>-2``, … (one
     document: one result with ``plan_id`` itself).  A PDF volume is
-    reassembled per page range from the page cache (a temporary one when
+    reassembled per page range from the page cache (held in memory when
     ``cache_dir`` is None), so its pages are parsed once.  The input is read
     once (:func:`pipeline.extract.read_input`: stdin and pipes work);
     ``limits`` as for :func:`parse`."""
-    import tempfile
-
     plan_id = plan_id or plan_id_from_path(path)
     tick = progress or (lambda name: None)
     tick("extract")
@@ -170,26 +168,30 @@ def parse_documents(path: str | Path, plan_id: str | None = None, *, jobs: int |
     inp = stage("extract", path, read_input, path,
                 **{k: v for k, v in limits.items() if k in ("max_bytes", "read_timeout")})
     kind = inp.kind
-    with tempfile.TemporaryDirectory(prefix="plan-pages-") as tmp:
-        cache = cache_dir if cache_dir is not None or kind != "pdf" else tmp
-        ex = stage("extract", path, extract, inp, jobs=jobs, cache_dir=cache, engine=engine,
-                   while_waiting=prepare_later_stages, on_pages=on_pages, ocr=ocr, **page_limits)
-        bounds, found = stage("volumes", path, volumes.find_boundaries, ex)
-        if not bounds:
-            return [_parse_one(path, plan_id, ex, tick, found, 1, 1)]
-        parts = None
-        if kind == "pdf" and volumes.starts_at_pages(ex, bounds):
-            parts = [stage("extract", path, extract, inp, jobs=jobs, cache_dir=cache, engine=engine,
-                           page_range=r, ocr=ocr, **page_limits) for r in volumes.page_ranges(ex, bounds)]
-        elif kind == "text":
-            from .cjk import remove_controls
-            from .extract.text import decode_bytes
+    if cache_dir is None and kind == "pdf":
+        from .extract.pdfcache import MemoryPageCache
 
-            text, _ = decode_bytes(inp.data, inp.shown)
-            text = remove_controls(text)[0]          # as extract_text does
-            parts = stage("volumes", path, volumes.split_text, ex, bounds, text)
-        if parts is None:
-            parts = volumes.split_lines(ex, bounds)
+        cache = MemoryPageCache()
+    else:
+        cache = cache_dir
+    ex = stage("extract", path, extract, inp, jobs=jobs, cache_dir=cache, engine=engine,
+               while_waiting=prepare_later_stages, on_pages=on_pages, ocr=ocr, **page_limits)
+    bounds, found = stage("volumes", path, volumes.find_boundaries, ex)
+    if not bounds:
+        return [_parse_one(path, plan_id, ex, tick, found, 1, 1)]
+    parts = None
+    if kind == "pdf" and volumes.starts_at_pages(ex, bounds):
+        parts = [stage("extract", path, extract, inp, jobs=jobs, cache_dir=cache, engine=engine,
+                       page_range=r, ocr=ocr, **page_limits) for r in volumes.page_ranges(ex, bounds)]
+    elif kind == "text":
+        from .cjk import remove_controls
+        from .extract.text import decode_bytes
+
+        text, _ = decode_bytes(inp.data, inp.shown)
+        text = remove_controls(text)[0]          # as extract_text does
+        parts = stage("volumes", path, volumes.split_text, ex, bounds, text)
+    if parts is None:
+        parts = volumes.split_lines(ex, bounds)
     n = len(parts)
     return [_parse_one(path, f"{plan_id}-{k}", part, tick, found, k, n) for k, part in enumerate(parts, start=1)]
 

@@ -50,6 +50,7 @@ import traceback
 import warnings
 from collections import deque
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 import pdfplumber
@@ -61,7 +62,7 @@ from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 from .. import cjk
 from ..errors import CorruptPDF, EncryptedPDF, InputError, MissingFont, NoTextLayer
 from ..model import Bookmark, Extracted, Finding, Source
-from .pdfcache import PageCache
+from .pdfcache import MemoryPageCache, PageCache
 from .pdfcheck import MAX_PAGE_SEGMENTS, PageCheck, PageSkipped, check_page
 from .pdfdoc import assemble
 from .pdfpage import PageResult, extract_page
@@ -805,7 +806,8 @@ def extract_pdf(path: str | Path, *, jobs: int | None = None, cache_dir: str | P
 
     ``jobs``: worker processes (default: all cores); ``cache_dir``: keep
     per-page results there, keyed by the PDF's sha256 and the extractor
-    version; ``engine``: ``pdfium`` (fast, default) or ``pdfplumber``
+    version (a directory, or a :class:`.pdfcache.MemoryPageCache` to keep
+    them in memory for this process); ``engine``: ``pdfium`` (fast, default) or ``pdfplumber``
     (pdfminer) to parse page content — both feed the same page logic;
     ``while_waiting``: work for this process while page workers run;
     ``on_pages(n)``: progress callback (n more pages done);
@@ -828,7 +830,11 @@ def extract_pdf(path: str | Path, *, jobs: int | None = None, cache_dir: str | P
     sha = sha256 or _sha256(p)
     jobs = jobs or os.cpu_count() or 1
     ocr_key = "never" if ocr == "never" else f"{ocr}-{engine_id()}"
-    cache = PageCache(cache_dir, sha, f"{EXTRACTOR_VERSION}-{engine}-ocr-{ocr_key}") if cache_dir else None
+    key = f"{EXTRACTOR_VERSION}-{engine}-ocr-{ocr_key}"
+    if isinstance(cache_dir, MemoryPageCache):
+        cache = cache_dir.keyed(sha, key)
+    else:
+        cache = PageCache(cache_dir, sha, key) if cache_dir else None
     manifest = cache.load_manifest() if cache else None
     cached: dict[int, PageResult] = {}
     if manifest is not None:
@@ -872,19 +878,20 @@ def extract_pdf(path: str | Path, *, jobs: int | None = None, cache_dir: str | P
     lines, regions, infos = assemble(results)
     name = source_name or p.name
     src_rec = Source(path=shown, name=name, sha256=sha, kind="pdf", n_pages=n_pages, title=title)
-    images = [im for r in results for im in r.images]
-    _global_regions(images, results)
+    images = _global_regions(results)
     return Extracted(source=src_rec, lines=lines, regions=regions, pages=infos, bookmarks=bookmarks,
                      images=images, findings=page_findings(results, problems))
 
 
-def _global_regions(images, results: list[PageResult]) -> None:
-    """Page-local region ids of the images → the global ids
-    :func:`.pdfdoc.assemble` gives (regions numbered in page order)."""
-    base, offset = 0, {}
+def _global_regions(results: list[PageResult]) -> list:
+    """The pages' images with their page-local region ids turned into the
+    global ids :func:`.pdfdoc.assemble` gives (regions numbered in page
+    order).  New records: the page results stay as they were, so a page
+    cache held in memory (:class:`.pdfcache.MemoryPageCache`) can assemble
+    them again for one volume of the file."""
+    base, images = 0, []
     for r in results:
-        offset[r.page] = base
+        for im in r.images:
+            images.append(im if im.region is None else replace(im, region=im.region + base))
         base += len(r.regions)
-    for im in images:
-        if im.region is not None:
-            im.region += offset.get(im.page, 0)
+    return images

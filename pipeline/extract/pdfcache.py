@@ -11,6 +11,7 @@ rename): parallel runs and interrupted runs leave no half-written file.
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import tempfile
@@ -89,3 +90,40 @@ class PageCache:
 
     def save(self, result: PageResult) -> None:
         _atomic_write_json(self._page_path(result.page), page_to_dict(result))
+
+
+class MemoryPageCache:
+    """:class:`PageCache`'s interface held in this process's memory: the
+    page results of one parse, so that :func:`pipeline.run.parse_documents`
+    can assemble each volume of a file from pages parsed once, without
+    writing them to disk (serialising 100 pages costs more than the rest of
+    the extraction).  Results are stored as the workers returned them and
+    handed out as copies, so no later stage can change what another volume
+    is assembled from.  Use :meth:`keyed` per PDF and extractor version."""
+
+    def __init__(self) -> None:
+        self._pages: dict[tuple[str, str], dict[int, PageResult]] = {}
+        self._manifests: dict[tuple[str, str], dict] = {}
+        self._key: tuple[str, str] | None = None
+
+    def keyed(self, sha256: str, version: str) -> MemoryPageCache:
+        """A view of this cache for one PDF (content hash) and extractor version."""
+        view = MemoryPageCache.__new__(MemoryPageCache)
+        view._pages, view._manifests, view._key = self._pages, self._manifests, (sha256, version)
+        return view
+
+    def load_manifest(self) -> dict | None:
+        d = self._manifests.get(self._key)
+        return None if d is None else copy.deepcopy(d)
+
+    def save_manifest(self, n_pages: int, bookmarks: list[Bookmark], title: str | None,
+                      problems: dict[str, list[str]] | None = None) -> None:
+        self._manifests[self._key] = copy.deepcopy(
+            {"n_pages": n_pages, "bookmarks": bookmarks, "title": title, "problems": problems or {}})
+
+    def load(self, page: int) -> PageResult | None:
+        r = self._pages.get(self._key, {}).get(page)
+        return None if r is None else copy.deepcopy(r)
+
+    def save(self, result: PageResult) -> None:
+        self._pages.setdefault(self._key, {})[result.page] = result
