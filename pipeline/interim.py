@@ -19,6 +19,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from .contract import read_parquet
 from .model import (
     Block,
     Bookmark,
@@ -57,13 +58,6 @@ def _atomic_write(path: Path, write) -> None:
         raise
 
 
-def _read_table(path: Path) -> pa.Table:
-    """One Parquet file (``pq.read_table`` would go through pyarrow's dataset
-    layer, whose import of pyarrow.compute costs 0.1 s per DVC stage)."""
-    with pq.ParquetFile(path) as f:
-        return f.read()
-
-
 def write_parquet(path: Path, table: pa.Table) -> None:
     _atomic_write(path, lambda tmp: pq.write_table(table, tmp, compression="zstd"))
 
@@ -87,9 +81,9 @@ def save_extracted(ex: Extracted, d: Path) -> None:
 
 def load_extracted(d: Path) -> Extracted:
     meta = json.loads((d / "source.json").read_text(encoding="utf-8"))
-    lines = table_to_records(_read_table(d / "lines.parquet"), Line)
-    regions = table_to_records(_read_table(d / "regions.parquet"), Region, {"cells": Cell})
-    images = table_to_records(_read_table(d / "images.parquet"), PageImage) if (d / "images.parquet").exists() \
+    lines = table_to_records(read_parquet(d / "lines.parquet"), Line)
+    regions = table_to_records(read_parquet(d / "regions.parquet"), Region, {"cells": Cell})
+    images = table_to_records(read_parquet(d / "images.parquet"), PageImage) if (d / "images.parquet").exists() \
         else []
     return Extracted(source=Source(**meta["source"]), lines=lines, regions=regions,
                      pages=[PageInfo(**p) for p in meta["pages"]],
@@ -105,8 +99,8 @@ def save_structured(st: Structured, d: Path) -> None:
 
 def load_structured(d: Path) -> Structured:
     meta = json.loads((d / "structure.json").read_text(encoding="utf-8"))
-    blocks = table_to_records(_read_table(d / "blocks.parquet"), Block)
-    nodes = table_to_records(_read_table(d / "nodes.parquet"), Node)
+    blocks = table_to_records(read_parquet(d / "blocks.parquet"), Block)
+    nodes = table_to_records(read_parquet(d / "nodes.parquet"), Node)
     return Structured(source=Source(**meta["source"]), title=meta["title"], blocks=blocks, nodes=nodes)
 
 
@@ -120,6 +114,6 @@ def save_tableset(ts: TableSet, d: Path) -> None:
 
 
 def load_tableset(d: Path) -> TableSet:
-    cells = table_to_records(_read_table(d / "tables.parquet"), TableCell)
+    cells = table_to_records(read_parquet(d / "tables.parquet"), TableCell)
     tidy = json.loads((d / "tables_tidy.json").read_text(encoding="utf-8"))
     return TableSet(cells=cells, **{k: [cls(**x) for x in tidy.get(k, [])] for k, cls in _TIDY.items()})

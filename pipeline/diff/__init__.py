@@ -30,7 +30,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from .. import outdir
-from ..contract import resolve_plan_dir
+from ..contract import read_parquet, resolve_plan_dir
 from .compare import diff_plans
 from .load import PlanData, load_plan, resolve
 from .report import render_report
@@ -103,7 +103,7 @@ def diff_summary(out_dir: str | Path) -> dict:
     from .schema import CHANGES, LEVELS
 
     d = Path(out_dir)
-    t = pq.read_table(d / "changes.parquet", columns=["level", "change"])
+    t = read_parquet(d / "changes.parquet", ["level", "change"])
     meta = t.schema.metadata or {}
     by_change = Counter(t.column("change").to_pylist())
     by_level = Counter(t.column("level").to_pylist())
