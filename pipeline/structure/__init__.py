@@ -24,7 +24,7 @@ from . import columns as col
 from . import regions as reg
 from .drafts import Draft as _Draft
 from .drafts import draft as _draft
-from .flow import body, heading_continues
+from .flow import body, heading_continues, text_title_wraps
 from .front import front_matter
 from .headings import parse_heading
 from .layout import Layout, analyse
@@ -89,6 +89,9 @@ def structure(ex: Extracted) -> Structured:
     # -- 专栏 titles, tables, notes ----------------------------------------
     titles: list[col.ColumnTitle] = []
     table_no = 0
+    # text: 专栏 titles are set alike, so the longest shows where they wrap
+    title_full = max((layout.info[x.order].measure or x.width for x in lines if col.match_title(x.text)),
+                     default=None)
     i = 0
     while i < n:
         ln = lines[i]
@@ -101,8 +104,10 @@ def structure(ex: Extracted) -> Structured:
             titles.append(ct)
             taken[i] = True
             j = _next_free(lines, taken, i + 1)
-            while layout.geometric and j < n and _title_continues(ct.title_lines[-1], lines[j], layout):
-                # PDF: a long 专栏 title wrapped over two lines
+            while j < n and (_title_continues(ct.title_lines[-1], lines[j], layout) if layout.geometric else
+                             not reg.header_like(lines[j], layout)
+                             and text_title_wraps(ct.title_lines, lines[j], layout, title_full)):
+                # a long 专栏 title wrapped over two lines
                 ct.title_lines.append(lines[j])
                 ct.title = join_texts([ct.title, lines[j].text])
                 taken[j] = True
@@ -181,7 +186,7 @@ def structure(ex: Extracted) -> Structured:
                     if units:
                         break
         if units:
-            box_units[ct.key] = units
+            units = box_units[ct.key] = col.split_lead_terms(units)
             for u in units:
                 for x in u:
                     taken[x.order] = True

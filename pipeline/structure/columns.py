@@ -195,7 +195,11 @@ def take_box(flow: list[Line], start: int, layout: Layout, *, after_title: bool,
             if layout.box_exact:
                 break        # box typography is known line by line: the box ends here
             end_of_flow = j >= len(units)
-            if taken and end_of_flow and all(_item_like(x) for x in units[i:j]):
+            longest = _lead_term_style(taken)
+            # one-line entries closing the box: before a heading, or shaped like
+            # the lead-term entries of the box itself (``劳动关系。建设…``)
+            if taken and (end_of_flow and all(_item_like(x) for x in units[i:j]) or longest is not None and all(
+                    _lead_term_entry(x[0], longest) and cjk.ends_sentence(x[0].text) for x in units[i:j])):
                 taken.extend(units[i:j])
                 i = j
             break
@@ -207,16 +211,67 @@ def take_box(flow: list[Line], start: int, layout: Layout, *, after_title: bool,
     return taken
 
 
+def _lead_term_style(units: list[list[Line]]) -> int | None:
+    """The longest lead term the box's style admits, if its entries open
+    with lead terms (``公共文化。`` + text: at least two units, and most of
+    them, start so; a numbered box does not count), else None.
+
+    A box's lead terms are labels of a kind (街道 names, 产业 names), of
+    similar length: twice their median bounds them, so a short sentence
+    that happens to open a line (``引进1所优质品牌重点中学。``) is not one."""
+    if not units or cjk.arabic_item_number(units[0][0].text) is not None:
+        return None
+    sizes = sorted(len(cjk.strip_all_space(m.group(1))) for u in units if (m := cjk.LEAD_TERM.match(u[0].text)))
+    if len(sizes) < 2 or 2 * len(sizes) < len(units):
+        return None
+    return 2 * sizes[(len(sizes) - 1) // 2]
+
+
+def _lead_term_entry(ln: Line, longest: int) -> bool:
+    """``ln`` opens with a lead term no longer than the box's own."""
+    m = cjk.LEAD_TERM.match(ln.text)
+    return m is not None and len(cjk.strip_all_space(m.group(1))) <= longest
+
+
+def split_lead_terms(units: list[list[Line]]) -> list[list[Line]]:
+    """Split box units where a lead-term entry starts inside one.
+
+    In a box whose entries open with lead terms (``公共文化。`` + text: at
+    least two units, and most of them, start so), an entry whose last line
+    happens to fill the line shows no paragraph break before the next entry
+    in hard-wrapped text.  A line inside a unit then starts a new entry when
+    the line before it ends a sentence and it opens with a lead term no
+    longer than the box's own lead terms: a complete sentence that short at
+    the start of a line, in a box set this way, is the next entry's label.
+    Numbered boxes are left alone (their numbers mark the entries)."""
+    longest = _lead_term_style(units)
+    if longest is None:
+        return units
+    out: list[list[Line]] = []
+    for u in units:
+        cur = [u[0]]
+        for prev, ln in zip(u, u[1:]):
+            if cjk.ends_sentence(prev.text) and _lead_term_entry(ln, longest):
+                out.append(cur)
+                cur = []
+            cur.append(ln)
+        out.append(cur)
+    return out
+
+
 def build_items(units: list[list[Line]]) -> list[tuple[str | None, list[list[Line]]]]:
     """Group box units into entries: [(label or None, units)].
 
     Numbered mode when the first unit is numbered (``1.``/``1、``): each
     numbered unit opens an entry and unnumbered units join it.  Otherwise
     every unit with a lead term is an entry labelled by its lead term; a
-    unit without one joins the previous entry (or is an unlabelled entry).
+    unit without one — or with one far longer than the box's lead terms
+    (:func:`_lead_term_style`) — joins the previous entry (or is an
+    unlabelled entry).
     """
     items: list[tuple[str | None, list[list[Line]]]] = []
     numbered = bool(units) and cjk.arabic_item_number(units[0][0].text) is not None
+    longest = None if numbered else _lead_term_style(units)
     for u in units:
         text = u[0].text
         if numbered:
@@ -227,6 +282,8 @@ def build_items(units: list[list[Line]]) -> list[tuple[str | None, list[list[Lin
                 items[-1][1].append(u)
         else:
             m = cjk.LEAD_TERM.match(join_texts([x.text for x in u]))
+            if m and items and longest is not None and len(cjk.strip_all_space(m.group(1))) > longest:
+                m = None          # a sentence, not a lead term of this box: the entry goes on
             if m:
                 items.append((cjk.clean_spaces(m.group(1)), [u]))
             elif items:

@@ -124,6 +124,33 @@ def _text_title_continues(head: list[Line], ln: Line, layout: Layout) -> bool:
     return ln.width < info.full - 3.1 and layout.info[last.order].short is False or ln.width < 0.6 * info.full
 
 
+def text_title_wraps(head: list[Line], ln: Line, layout: Layout, full: float | None = None) -> bool:
+    """Text input: ``ln`` is the rest of a title (a 专栏 title) that the
+    hard wrap broke, not the next block.
+
+    Decided from the break itself: the title's last line fills the line —
+    ``ln``'s first unbreakable piece would not have fitted on it
+    (:attr:`LineInfo.lead`, as the paragraph reflow judges a forced break)
+    — and ends no sentence; ``ln`` holds no sentence punctuation, opens no
+    heading, 专栏 or table header of its own, and the whole title stays
+    within the length of a heading.  A title that ends before the margin
+    ended by choice: what follows it (a table header ``指标``, an entry) is
+    never taken.  ``full``: the measure of the document's title lines of
+    this kind (titles are set alike; the longest one shows where they
+    wrap), when it is wider than the line's zone."""
+    if layout.geometric or not layout.wrapped or ln.segment or (ln.gap_before or 0) >= 1 or _opens_own(ln):
+        return False
+    last = head[-1]
+    if cjk.ends_sentence(last.text) or any(c in ln.text for c in _NOT_IN_TITLE):
+        return False
+    if _title_width(head + [ln]) > MAX_TITLE:
+        return False
+    ia, ib = layout.info[last.order], layout.info[ln.order]
+    measure = ia.measure or last.width
+    room = max(ia.full, full or 0.0)
+    return measure + ib.lead >= room - 0.5 and ln.width < room - 1.5
+
+
 def _weak_title_line(ln: Line, layout: Layout) -> bool:
     """A line shaped like a whole weak-numbered heading (``（一）加快发展…``):
     short, a title without sentence punctuation.  After a line that ends a
