@@ -34,7 +34,6 @@ libraries (pdfminer's log, Python warnings) go to the debug log
 
 from __future__ import annotations
 
-import ctypes
 import hashlib
 import io
 import logging
@@ -61,6 +60,7 @@ from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
 from .. import cjk
 from ..errors import CorruptPDF, EncryptedPDF, InputError, MissingFont, NoTextLayer
+from ..forked import SIGNALS, die_with_parent
 from ..model import Bookmark, Extracted, Finding, Source
 from .pdfcache import MemoryPageCache, PageCache
 from .pdfcheck import MAX_PAGE_SEGMENTS, PageCheck, PageSkipped, check_page
@@ -474,29 +474,12 @@ def chunks(pages: list[int], weights: dict[int, int], n: int) -> list[list[int]]
 #: chunks finish and work is balanced (each chunk is a list of pages sent
 #: to a free worker; a worker opens the PDF once; pages are never parsed twice).
 CHUNKS_PER_JOB = 3
-_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+_SIGNALS = SIGNALS
 
 
 # --------------------------------------------------------------------------
 # the page workers
 # --------------------------------------------------------------------------
-
-
-def _die_with_parent(parent: int) -> None:
-    """Make this worker die when its parent does, even by SIGKILL: the
-    kernel's parent-death signal on Linux, a watchdog thread elsewhere."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        if libc.prctl(1, int(signal.SIGKILL), 0, 0, 0) != 0:      # PR_SET_PDEATHSIG
-            raise OSError("prctl failed")
-    except (OSError, AttributeError):
-        def watch() -> None:
-            while os.getppid() == parent:
-                time.sleep(0.5)
-            os._exit(1)
-        threading.Thread(target=watch, daemon=True).start()
-    if os.getppid() != parent:          # the parent died before prctl took effect
-        os._exit(1)
 
 
 def _worker_main(conn, src: str, engine: str, parent: int, ocr: str = "auto") -> None:
@@ -508,7 +491,7 @@ def _worker_main(conn, src: str, engine: str, parent: int, ocr: str = "auto") ->
         signal.signal(sig, signal.SIG_IGN)
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_UNBLOCK, _SIGNALS)
-    _die_with_parent(parent)
+    die_with_parent(parent)
 
     def feed():
         while True:

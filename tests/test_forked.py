@@ -1,0 +1,121 @@
+"""pipeline.forked.split_map: the same results as a plain map, in order,
+whatever happens to the child, and no process left behind."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline import forked
+from pipeline.forked import split_map
+
+ROOT = Path(__file__).resolve().parents[1]
+needs_fork = pytest.mark.skipif(not hasattr(os, "fork") or forked.cores() < 2,
+                                reason="split_map is serial here (no fork or one core)")
+
+
+def _no_children() -> bool:
+    try:
+        os.waitpid(-1, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return "zombie" not in Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
+
+
+@settings(max_examples=30, deadline=None, derandomize=True)
+@given(st.lists(st.text(min_size=0, max_size=40), max_size=60), st.integers(0, 200))
+def test_same_as_map_in_order(items, min_weight):
+    assert split_map(str.upper, items, min_weight=min_weight) == [x.upper() for x in items]
+    assert _no_children()
+
+
+@needs_fork
+def test_really_splits_and_reaps():
+    parent = os.getpid()
+    out = split_map(lambda x: (x, os.getpid() == parent), list(range(100)), weight=lambda x: 1, min_weight=1)
+    assert [x for x, _ in out] == list(range(100))
+    here = [mine for _, mine in out]
+    assert here[:50] == [True] * 50 and here[50:] == [False] * 50     # the second half ran in the child
+    assert _no_children()
+
+
+@needs_fork
+def test_a_failing_child_is_replaced_by_this_process():
+    parent = os.getpid()
+
+    def fn(x):
+        if os.getpid() != parent:
+            raise RuntimeError("only in the child")
+        return x * 2
+
+    assert split_map(fn, list(range(40)), weight=lambda x: 1, min_weight=1) == [x * 2 for x in range(40)]
+    assert _no_children()
+
+
+@needs_fork
+def test_an_error_here_kills_the_child():
+    parent = os.getpid()
+
+    def fn(x):
+        if os.getpid() != parent:
+            time.sleep(30)
+        elif x == 3:
+            raise KeyError(x)
+        return x
+
+    t0 = time.monotonic()
+    with pytest.raises(KeyError):
+        split_map(fn, list(range(10)), weight=lambda x: 1, min_weight=1)
+    assert time.monotonic() - t0 < 10
+    assert _no_children()
+
+
+@needs_fork
+def test_child_dies_with_a_killed_parent(tmp_path):
+    """SIGKILL of the parsing process takes its split_map child with it."""
+    pidfile = tmp_path / "child.pid"
+    script = textwrap.dedent(f"""
+        import os, time
+        from pipeline.forked import split_map
+        parent = os.getpid()
+        def fn(x):
+            if os.getpid() != parent:
+                open({str(pidfile)!r}, "w").write(str(os.getpid()))
+                time.sleep(60)
+            return x
+        print("ready", flush=True)
+        split_map(fn, list(range(10)), weight=lambda x: 1, min_weight=1)
+    """)
+    proc = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 20
+        while not pidfile.exists() or not pidfile.read_text():
+            assert time.monotonic() < deadline, "the child never started"
+            time.sleep(0.05)
+        child = int(pidfile.read_text())
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(10)
+        deadline = time.monotonic() + 10
+        while _alive(child):
+            assert time.monotonic() < deadline, "the child outlived its parent"
+            time.sleep(0.05)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
