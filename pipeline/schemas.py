@@ -199,7 +199,7 @@ def _pandas_not_probed():
         sys.meta_path.remove(finder)
 
 
-def _dictionary_encode(vals: list, type_: pa.DictionaryType) -> pa.DictionaryArray:
+def dictionary_encode(vals: list, type_: pa.DictionaryType) -> pa.DictionaryArray:
     """What ``pa.array(vals, pa.string()).dictionary_encode()`` gives (the
     dictionary in order of first occurrence, None as a null index), built
     here: ``dictionary_encode`` imports ``pyarrow.compute`` (≈0.1 s)."""
@@ -219,7 +219,7 @@ def build_table(schema: pa.Schema, rows: list[dict], plan_id: str, metadata: dic
             name = f.name
             vals = [plan_id] * n if name == "plan_id" else [r.get(name) for r in rows]
             if pa.types.is_dictionary(f.type):
-                col = _dictionary_encode(vals, f.type)
+                col = dictionary_encode(vals, f.type)
             else:
                 if f.type == DATE:
                     vals = [datetime.date.fromisoformat(v) if isinstance(v, str) else v for v in vals]

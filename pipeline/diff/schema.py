@@ -45,7 +45,7 @@ import pyarrow as pa
 
 from .. import __version__
 from ..model import SCHEMA_VERSION
-from ..schemas import pandas_metadata
+from ..schemas import dictionary_encode, pandas_metadata
 
 LEVELS = ("chapter", "section", "paragraph", "column", "indicator", "project")
 CHANGES = ("added", "removed", "modified", "moved", "renamed")
@@ -125,8 +125,7 @@ def to_table(changes: list[Change], metadata: dict[bytes, bytes]) -> pa.Table:
         else:
             vals = [getattr(c, f.name) for c in changes]
         if pa.types.is_dictionary(f.type):
-            arr = pa.array(vals, type=pa.string()).dictionary_encode()
-            cols[f.name] = arr.cast(f.type) if arr.type != f.type else arr
+            cols[f.name] = dictionary_encode(vals, f.type)   # without pyarrow.compute (0.07 s to import)
         else:
             cols[f.name] = pa.array(vals, type=f.type)
     return pa.table(cols, schema=CHANGES_SCHEMA).replace_schema_metadata(
