@@ -59,8 +59,10 @@ def quoted_terms(texts: Iterable[str], min_count: int = 2) -> list[str]:
             if is_term_like(term):
                 seen.setdefault(term, None)
     # Occurrences are counted per text block so that a term never matches
-    # across a block boundary.
-    return [term for term in seen if sum(t.count(term) for t in texts) >= min_count]
+    # across a block boundary: blocks joined by a character no term holds
+    # (one C-level count per term instead of one per term and block)
+    joined = "\x00".join(texts)
+    return [term for term in seen if "\x00" not in term and joined.count(term) >= min_count]
 
 
 def lead_terms(labels: Iterable[str | None]) -> list[str]:
