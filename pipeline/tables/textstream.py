@@ -433,9 +433,10 @@ def _in_number_order(rows: list[_Row]) -> list[_Row]:
     return [r for _k, r in sorted(keyed, key=lambda x: x[0])]
 
 
-def _group_labels(rows: list[_Row], beside: dict[int, list[_Frag]], left: list[_Frag]) -> None:
+def _group_labels(rows: list[_Row], beside: dict[int, list[_Frag]], left: list[_Frag]) -> list[_Row]:
     """A vertical label's pieces → one group cell over the run of rows they
-    were printed beside (rows with pieces and consecutive numbers)."""
+    were printed beside (rows with pieces and consecutive numbers); returns
+    the rows whose label was printed whole before them."""
     runs: list[list[int]] = []
     for i in sorted(beside, key=lambda i: (rows[i].label_no or 0, i)):
         p = rows[runs[-1][-1]] if runs else None
@@ -443,11 +444,14 @@ def _group_labels(rows: list[_Row], beside: dict[int, list[_Frag]], left: list[_
             runs[-1].append(i)
         else:
             runs.append([i])
+    ahead: list[_Row] = []
     for run in runs:
         frags = [f for i in run for f in beside[i]]
         r = rows[run[0]]
         r.group_atom = _Atom(frags, "text")
         r.group_span = len(run)
+        if len(run) == 1 and all(f.line.order < r.lines[0].order for f in frags):
+            ahead.append(r)
     if left:
         host = next((r for r in reversed(rows) if r.group_atom is not None), None)
         if host is None:
@@ -455,6 +459,19 @@ def _group_labels(rows: list[_Row], beside: dict[int, list[_Frag]], left: list[_
             host.group_atom, host.group_span = _Atom(list(left), "text"), 1
         else:
             host.group_atom.frags.extend(left)
+    return ahead
+
+
+def _span_ahead(rows: list[_Row], ahead: list[_Row]) -> None:
+    """A vertical label printed whole before its first row says nothing of
+    how many rows it covers: it covers the rows that follow up to the next
+    category row, the next row with a label of its own, or the table end."""
+    for r in ahead:
+        i = rows.index(r)
+        j = i + 1
+        while j < len(rows) and not rows[j].category and rows[j].group_atom is None:
+            j += 1
+        r.group_span = j - i
 
 
 def _merge_suffixes(atoms: list[_Atom]) -> list[_Atom]:
@@ -562,13 +579,19 @@ def _give_orphans(rows: list[_Row], orphans: list[list[_Atom]], roles: list[str 
     n_values = len([x for x in roles if x != "attribute"])
     for a in [x for x in cells if x.kind != "attr"] + [x for x in cells if x.kind == "attr"]:
         for r in rows:
-            if not needy(r) or not near(r, a.frags[0].line.page):
+            if r.category or not near(r, a.frags[0].line.page):
+                continue
+            if a.kind == "attr" and not needy(r):
                 continue
             vals = [x for x in r.atoms if x.kind != "attr"]
             if a.kind != "attr" and len(vals) >= n_values:
                 continue
-            if _fits(r.atoms + [a], roles, groups, profiles) is not None:
-                r.atoms = r.atoms + [a]
+            # a value fills an empty column (before the attribute, if read)
+            k = len(r.atoms) - 1 if a.kind != "attr" and r.atoms and r.atoms[-1].kind == "attr" else len(r.atoms)
+            new = r.atoms[:k] + [a] + r.atoms[k:]
+            before, after = _fits(r.atoms, roles, groups, profiles), _fits(new, roles, groups, profiles)
+            if after is not None and (before is None or after < before):
+                r.atoms = new
                 break
         else:
             rest.append(a)
@@ -639,9 +662,10 @@ def build_stream_grid(table_id: str, lines: list[Line]) -> Grid | None:
                 profiles[k][_kind_class(a.kind)] += 1
     orphans = _split_overfull(rows, orphans, typed_roles, groups, profiles, end_attr)
     rest = _give_orphans(rows, orphans, typed_roles, groups, profiles, end_attr)
-    _group_labels(rows, beside, left)
+    ahead = _group_labels(rows, beside, left)
     if end_attr:
         rows = _in_number_order(rows)
+    _span_ahead(rows, ahead)
     for r in rows:
         r.atoms = _merge_suffixes(r.atoms)
         for a in r.atoms:
