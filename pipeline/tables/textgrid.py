@@ -253,6 +253,8 @@ class _Numbering:
 
 def _row_start(ln: Line, num: _Numbering) -> tuple[str, int | None, str, str] | None:
     lab = cjk.row_label(ln.text)
+    if lab and lab[0] == "item" and lab[3] and cjk.cell_type(split_cells(lab[3])[0]) != "text":
+        return None     # a number before values (1 — 预期性: a row cut by a page break) is no label
     if lab and num.accepts(lab[0], lab[1]):
         return lab
     return None

@@ -201,6 +201,8 @@ class _Seq:
         if lab is None:
             return None
         kind, n, _l, rest = lab
+        if rest and cjk.cell_type(text) != "text":
+            return None         # a value that starts with a number: 7 左右
         if kind == "total":
             return lab if (kind, n) not in self.used else None
         if (kind, n) in self.used or n is None:
@@ -291,12 +293,15 @@ def _rows(body: list[Line], has_seq: bool, end_attr: bool, unit_in_name: bool,
             if a.kind == "attr" or not end_attr and len(orphans[-1]) >= n_typed:
                 orphan_open = False
 
-    for ln in body:
+    for li, ln in enumerate(body):
         toks = split_cells(ln.text, lead=True)
         if not toks:
             continue
         joined = ln.gap_before is not None and ln.gap_before == 0
         lab = seq.label(ln.text, has_seq)
+        if lab is not None and not lab[3] and lab[0] == "item" and \
+                (li + 1 >= len(body) or cjk.cell_type(body[li + 1].text) != "text"):
+            lab = None          # a bare number is a 序号 cell only before its row's name
         lead_piece = None
         parts = ln.text.strip().split(None, 1)
         if lab is None and len(parts) > 1 and _is_fragment(parts[0]):
