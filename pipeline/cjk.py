@@ -841,6 +841,18 @@ def row_label(text: str) -> tuple[str, int | None, str, str] | None:
     return None
 
 
+def row_label_bare(text: str) -> tuple[str, int | None, str, str] | None:
+    """A row label printed alone in its cell (a 序号 column: ``1``, ``一``)
+    → (kind, number, label, ""), else None (see :func:`row_label`)."""
+    t = text.strip()
+    if re.fullmatch(r"\d{1,3}", t):
+        return "item", int(t), t, ""
+    if re.fullmatch(_CN_NUM, t):
+        n = parse_number(t)
+        return ("cat", n, t, "") if n is not None else None
+    return None
+
+
 def header_role(text: str) -> str | None:
     """Role of a table column from its header text (see :data:`HEADER_ROLES`)."""
     t = strip_all_space(text)

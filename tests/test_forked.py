@@ -23,12 +23,18 @@ needs_fork = pytest.mark.skipif(not hasattr(os, "fork") or forked.cores() < 2,
                                 reason="split_map is serial here (no fork or one core)")
 
 
-def _no_children() -> bool:
-    try:
-        os.waitpid(-1, os.WNOHANG)
-    except ChildProcessError:
-        return True
-    return False
+def _children() -> set[int]:
+    """This process's child processes (any state, zombies included)."""
+    out: set[int] = set()
+    for f in Path("/proc/self/task").glob("*/children"):
+        out.update(int(x) for x in f.read_text().split())
+    return out
+
+
+def _no_children(before: set[int] = frozenset()) -> bool:
+    """No child process other than those in ``before`` (other tests may
+    have their own running)."""
+    return _children() <= set(before)
 
 
 def _alive(pid: int) -> bool:
@@ -41,23 +47,24 @@ def _alive(pid: int) -> bool:
 @settings(max_examples=30, deadline=None, derandomize=True)
 @given(st.lists(st.text(min_size=0, max_size=40), max_size=60), st.integers(0, 200))
 def test_same_as_map_in_order(items, min_weight):
+    before = _children()
     assert split_map(str.upper, items, min_weight=min_weight) == [x.upper() for x in items]
-    assert _no_children()
+    assert _no_children(before)
 
 
 @needs_fork
 def test_really_splits_and_reaps():
-    parent = os.getpid()
+    parent, before = os.getpid(), _children()
     out = split_map(lambda x: (x, os.getpid() == parent), list(range(100)), weight=lambda x: 1, min_weight=1)
     assert [x for x, _ in out] == list(range(100))
     here = [mine for _, mine in out]
     assert here[:50] == [True] * 50 and here[50:] == [False] * 50     # the second half ran in the child
-    assert _no_children()
+    assert _no_children(before)
 
 
 @needs_fork
 def test_a_failing_child_is_replaced_by_this_process():
-    parent = os.getpid()
+    parent, before = os.getpid(), _children()
 
     def fn(x):
         if os.getpid() != parent:
@@ -65,12 +72,12 @@ def test_a_failing_child_is_replaced_by_this_process():
         return x * 2
 
     assert split_map(fn, list(range(40)), weight=lambda x: 1, min_weight=1) == [x * 2 for x in range(40)]
-    assert _no_children()
+    assert _no_children(before)
 
 
 @needs_fork
 def test_an_error_here_kills_the_child():
-    parent = os.getpid()
+    parent, before = os.getpid(), _children()
 
     def fn(x):
         if os.getpid() != parent:
@@ -83,7 +90,7 @@ def test_an_error_here_kills_the_child():
     with pytest.raises(KeyError):
         split_map(fn, list(range(10)), weight=lambda x: 1, min_weight=1)
     assert time.monotonic() - t0 < 10
-    assert _no_children()
+    assert _no_children(before)
 
 
 @needs_fork

@@ -112,7 +112,7 @@ def structure(ex: Extracted) -> Structured:
                 ct.title = join_texts([ct.title, lines[j].text])
                 taken[j] = True
                 j = _next_free(lines, taken, j + 1)
-            if j < n and reg.header_like(lines[j], layout):
+            if j < n and reg.header_like_at(lines, j, layout):
                 table_no += 1
                 i = _take_table(lines, j, layout, taken, drafts, f"T{table_no}", column=ct)
                 continue

@@ -57,6 +57,21 @@ def header_like(ln: Line, layout: Layout) -> bool:
         " " in ln.text or ln.width < 0.6 * max(layout.info[ln.order].full, 1))
 
 
+def header_like_at(lines: list[Line], j: int, layout: Layout) -> bool:
+    """``lines[j]`` starts a table header: it reads like one, or it is a
+    header cell broken one or two characters a line (``序`` / ``号`` in a
+    narrow column: pdftotext prints each on its own line, no blank between)."""
+    if header_like(lines[j], layout):
+        return True
+    text = lines[j].text.strip()
+    k = j + 1
+    while k < len(lines) and k < j + 4 and len(cjk.strip_all_space(text)) < 6 and \
+            lines[k].gap_before == 0 and len(cjk.strip_all_space(lines[k].text)) <= 2:
+        text += lines[k].text.strip()
+        k += 1
+    return k > j + 1 and bool(cjk.TABLE_HEADER_WORDS.search(text))
+
+
 def is_caption(lines: list[Line], i: int, layout: Layout) -> bool:
     """``lines[i]`` is a table caption followed by a unit line or a header."""
     ln = lines[i]

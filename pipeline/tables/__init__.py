@@ -31,6 +31,7 @@ from .aligned import build_aligned_grid
 from .base import UNPLACED_ROW, Grid, column_roles
 from .grid import build_ruled_grid
 from .textgrid import build_text_grid
+from .textstream import build_stream_grid
 from .validate import validate
 
 __all__ = ["reconstruct", "build_grid", "classify", "LOST_TEXT_CHECKS"]
@@ -50,7 +51,7 @@ def build_grid(table_id: str, lines: list[Line], regions: dict[int, Region]) -> 
             any(r.kind == "rule_table" for r in rgs):
         grid, used = build_aligned_grid(table_id, lines, rgs)
     else:
-        return build_text_grid(table_id, lines)
+        return _text_grid(table_id, lines)
     rest = [ln for ln in lines if ln.order not in used and ln.text.strip()]
     if rest:
         grid.cells.append(TableCell(table_id, rest[0].page, UNPLACED_ROW, 0,
@@ -58,6 +59,27 @@ def build_grid(table_id: str, lines: list[Line], regions: dict[int, Region]) -> 
         grid.findings.append(Finding("table_text_unplaced", "warning", table_id, f"page {rest[0].page}",
                                      f"{len(rest)} table lines lie in no cell", actual=rest[0].text.strip()[:60]))
     grid.findings += overlaps(grid)
+    return grid
+
+
+#: Findings of the text decoders that mean a row or line was not read.
+_TEXT_MISSES = ("table_cell_unplaced", "table_text_unplaced", "table_cell_split")
+
+
+def _misses(grid: Grid) -> int:
+    return sum(1 for f in grid.findings if f.check in _TEXT_MISSES)
+
+
+def _text_grid(table_id: str, lines: list[Line]) -> Grid:
+    """A text table: the row-per-line decoder first (exact on clean text and
+    fast); when it leaves rows or lines unread, the cell-stream decoder for
+    pdftotext's reading order (:mod:`.textstream`), kept if it reads more."""
+    grid = build_text_grid(table_id, lines)
+    if not _misses(grid):
+        return grid
+    alt = build_stream_grid(table_id, lines)
+    if alt is not None and _misses(alt) < _misses(grid):
+        return alt
     return grid
 
 

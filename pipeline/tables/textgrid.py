@@ -138,6 +138,8 @@ class _Row:
     atoms: list[_Atom] = field(default_factory=list)
     category: bool = False                 # one cell spanning the row
     group_lines: list[Line] = field(default_factory=list)   # a vertical label printed before it
+    group_atom: _Atom | None = None        # the same, as fragments of lines (cell-stream text)
+    group_span: int | None = None          # rows the group label spans, when known
     placed: list[tuple[int, int, _Atom]] = field(default_factory=list)  # (typed col, span, atom)
 
 
@@ -251,6 +253,8 @@ class _Numbering:
 
 def _row_start(ln: Line, num: _Numbering) -> tuple[str, int | None, str, str] | None:
     lab = cjk.row_label(ln.text)
+    if lab and lab[0] == "item" and lab[3] and cjk.cell_type(split_cells(lab[3])[0]) != "text":
+        return None     # a number before values (1 — 预期性: a row cut by a page break) is no label
     if lab and num.accepts(lab[0], lab[1]):
         return lab
     return None
@@ -496,12 +500,15 @@ def _group_spans(rows: list[_Row]) -> dict[int, int]:
     label or a category row."""
     spans: dict[int, int] = {}
     for i, r in enumerate(rows):
-        if not r.group_lines:
+        if not r.group_lines and r.group_atom is None:
             continue
-        need = len(r.group_lines)
+        if r.group_span is not None:
+            spans[i] = r.group_span
+            continue
+        need = len(r.group_lines) or len(r.group_atom.frags)
         total, n = 0, 0
         for j in range(i, len(rows)):
-            if j > i and (rows[j].group_lines or rows[j].category):
+            if j > i and (rows[j].group_lines or rows[j].group_atom is not None or rows[j].category):
                 break
             total += len(rows[j].lines)
             n += 1
@@ -536,6 +543,16 @@ def build_text_grid(table_id: str, lines: list[Line]) -> Grid:
     has_content = "content" in roles
     for r in rows:
         _parse_row(r, has_seq, has_content)
+    return assemble_grid(table_id, header, hcells, roles, n_cols, rows, repeats, stray)
+
+
+def assemble_grid(table_id: str, header: _Header, hcells: list, roles: list[str | None], n_cols: int,
+                  rows: list[_Row], repeats: list[list[Line]], stray: list[Line],
+                  loose: list[_Atom] | None = None) -> Grid:
+    """Parsed rows (label, name, content and value atoms) → the grid: value
+    atoms placed in the typed columns, group labels, header and repeated
+    headers emitted, what fits nowhere kept and reported."""
+    has_content = "content" in roles
 
     seq_col = roles.index("seq") if "seq" in roles else None
     name_col = roles.index("name") if "name" in roles else (1 if seq_col == 0 else 0)
@@ -608,8 +625,8 @@ def build_text_grid(table_id: str, lines: list[Line]) -> Grid:
     covered_group: set[int] = set()
     for i, r in enumerate(rows):
         rr = n_header + i
-        if r.group_lines:
-            g = _Atom([_Frag(x.text, x) for x in r.group_lines], "text")
+        if r.group_lines or r.group_atom is not None:
+            g = r.group_atom or _Atom([_Frag(x.text, x) for x in r.group_lines], "text")
             emit(g, rr, group_col, spans.get(i, 1), 1)
             covered_group.update(range(i, i + spans.get(i, 1)))
         if r.category:
@@ -643,5 +660,12 @@ def build_text_grid(table_id: str, lines: list[Line]) -> Grid:
                                lines=[x.order for x in stray]))
         findings.append(Finding("table_text_unplaced", "warning", table_id, f"page {stray[0].page}",
                                 f"{len(stray)} table lines fit no row", actual=stray[0].text.strip()[:60]))
+    if loose:
+        cells.append(TableCell(table_id, loose[0].frags[0].line.page, UNPLACED_ROW, 0,
+                               "\n".join(a.text for a in loose),
+                               lines=sorted({f.line.order for a in loose for f in a.frags})))
+        # left out of the grid, as stray lines are: ``--strict`` fails on it
+        findings.append(Finding("table_text_unplaced", "warning", table_id, f"page {loose[0].frags[0].line.page}",
+                                f"{len(loose)} cells fit no row", actual=loose[0].text[:60]))
     grid = Grid(table_id, cells, n_header + len(rows), total_cols, n_header, findings)
     return grid
