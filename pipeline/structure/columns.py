@@ -217,14 +217,14 @@ def _lead_term_style(units: list[list[Line]]) -> int | None:
     them, start so; a numbered box does not count), else None.
 
     A box's lead terms are labels of a kind (街道 names, 产业 names), of
-    similar length: twice their median bounds them, so a short sentence
+    similar length: twice their (upper) median bounds them, so a short sentence
     that happens to open a line (``引进1所优质品牌重点中学。``) is not one."""
     if not units or cjk.arabic_item_number(units[0][0].text) is not None:
         return None
     sizes = sorted(len(cjk.strip_all_space(m.group(1))) for u in units if (m := cjk.LEAD_TERM.match(u[0].text)))
     if len(sizes) < 2 or 2 * len(sizes) < len(units):
         return None
-    return 2 * sizes[(len(sizes) - 1) // 2]
+    return 2 * sizes[len(sizes) // 2]       # the upper median: with few entries, err towards a label
 
 
 def _lead_term_entry(ln: Line, longest: int) -> bool:
