@@ -73,12 +73,21 @@ def _misses(grid: Grid) -> int:
 def _text_grid(table_id: str, lines: list[Line]) -> Grid:
     """A text table: the row-per-line decoder first (exact on clean text and
     fast); when it leaves rows or lines unread, the cell-stream decoder for
-    pdftotext's reading order (:mod:`.textstream`), kept if it reads more."""
+    pdftotext's reading order (:mod:`.textstream`), kept if it reads every
+    cell, or if it keeps every character where the first decoder loses some
+    and leaves fewer cells unread.  A stream decoded in part otherwise stays
+    out: its values may sit in the wrong rows and columns (plan-C's text,
+    printed a column at a time), and wrong targets in the indicator panel are
+    worse than a table reported as not read."""
     grid = build_text_grid(table_id, lines)
     if not _misses(grid):
         return grid
     alt = build_stream_grid(table_id, lines)
-    if alt is not None and _misses(alt) < _misses(grid):
+    if alt is None:
+        return grid
+    if not _misses(alt):
+        return alt
+    if _conservation(grid, lines) and not _conservation(alt, lines) and _misses(alt) < _misses(grid):
         return alt
     return grid
 
