@@ -819,6 +819,25 @@ def _on_signal(signum, frame):  # pragma: no cover - exercised by a subprocess t
     raise KeyboardInterrupt
 
 
+def _on_unraisable(unraisable):  # pragma: no cover - exercised by a subprocess test
+    """A signal that lands inside a finaliser (``__del__``, a weakref callback)
+    raises there, and Python only prints "Exception ignored in …" and goes on.
+    Say nothing and deliver the signal again: its handler then runs at the next
+    ordinary bytecode, where the KeyboardInterrupt unwinds the command.
+    (``signal.raise_signal`` would run the handler at once, still inside the
+    finaliser; a one-shot timer lets the finaliser return first.)"""
+    if _INTERRUPTED and issubclass(unraisable.exc_type, KeyboardInterrupt):
+        signal.signal(signal.SIGALRM, _on_redelivery)
+        signal.setitimer(signal.ITIMER_REAL, 0.005)
+        return
+    sys.__unraisablehook__(unraisable)
+
+
+def _on_redelivery(signum, frame):  # pragma: no cover - exercised by a subprocess test
+    """The timer of :func:`_on_unraisable`: the first signal, delivered again."""
+    raise KeyboardInterrupt
+
+
 # OS errors that are the environment's, not a bug (exit 73 with the path)
 _ENV_ERRNOS = {"EACCES", "EPERM", "EROFS", "ENOSPC", "EDQUOT", "ENAMETOOLONG", "ENOTDIR", "EISDIR", "EEXIST",
                "ELOOP", "EMFILE", "ENFILE"}
@@ -852,10 +871,12 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.ERROR if args.quiet else logging.WARNING,
                         format="%(levelname)s: %(message)s")
     old_handlers = {sig: signal.signal(sig, _on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
+    old_hook, sys.unraisablehook = sys.unraisablehook, _on_unraisable
     _INTERRUPTED.clear()
     try:
         return _run(args)
     finally:
+        sys.unraisablehook = old_hook
         for sig, h in old_handlers.items():
             signal.signal(sig, h)
 
@@ -878,6 +899,7 @@ def _run(args) -> int:
         msg = exc.line() if hasattr(exc, "line") else f"error: {exc}"
         return _fail(args, args.cmd, exc.exit_code, msg, getattr(exc, "summary", None))
     except KeyboardInterrupt:
+        signal.setitimer(signal.ITIMER_REAL, 0)      # a redelivery still pending (see _on_unraisable)
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         name = "SIGTERM" if _INTERRUPTED and _INTERRUPTED[0] == signal.SIGTERM else "SIGINT"

@@ -160,3 +160,36 @@ def test_kill_results_summary(baseline, env):
                         "--jobs", "2", "-q"], env=env, capture_output=True, text=True, timeout=600)
     assert r.returncode == 0, r.stderr
     assert sorted(os.listdir(out)) == ["p"] and _hashes(out / "p") == before
+
+
+_FINALISER_SCRIPT = r"""
+import os, signal, sys, time
+from pipeline import cli
+
+class Dying:
+    def __del__(self):                      # the signal arrives while a finaliser runs
+        os.kill(os.getpid(), signal.SIGTERM)
+        sum(range(100000))
+
+def slow(args):
+    Dying()
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:      # ordinary work after the finaliser
+        sum(range(1000))
+    print("ran to the end")
+    return 0
+
+cli.COMMANDS["terms"] = slow
+sys.exit(cli.main(["terms", "x"]))
+"""
+
+
+def test_signal_inside_a_finaliser_still_interrupts_with_one_line(env):
+    """A SIGTERM whose KeyboardInterrupt is raised inside ``__del__`` is
+    swallowed by Python ("Exception ignored in …"); the CLI must neither print
+    that traceback nor run on to the end: it exits 130 with one line."""
+    r = subprocess.run([sys.executable, "-c", _FINALISER_SCRIPT], env=env, cwd=ROOT, capture_output=True,
+                       text=True, timeout=30)
+    assert r.returncode == 130, (r.stdout, r.stderr)
+    assert r.stderr.splitlines() == ["error: interrupted (SIGTERM)"], r.stderr
+    assert "ran to the end" not in r.stdout
