@@ -97,6 +97,18 @@ def _title_width(lines: list[Line]) -> float:
     return cjk.display_width(join_texts([rest] + [x.text for x in lines[1:]]))
 
 
+def _may_continue_title(head: list[Line], ln: Line, layout: Layout) -> bool:
+    """Text input: what every title continuation needs, whatever the break:
+    ``ln`` follows without a blank line, opens nothing of its own and holds
+    no sentence punctuation, the title so far ends no sentence, and the
+    whole stays within the length of a heading."""
+    if layout.geometric or ln.segment or (ln.gap_before or 0) >= 1 or _opens_own(ln):
+        return False
+    if cjk.ends_sentence(head[-1].text) or any(c in ln.text for c in _NOT_IN_TITLE):
+        return False
+    return _title_width(head + [ln]) <= MAX_TITLE
+
+
 def _text_title_continues(head: list[Line], ln: Line, layout: Layout) -> bool:
     """Text input: ``ln`` continues the title of the strong heading ``head``.
 
@@ -107,13 +119,9 @@ def _text_title_continues(head: list[Line], ln: Line, layout: Layout) -> bool:
     width a paragraph's lines have), holds no sentence punctuation and does
     not open a heading of its own — and the whole title stays within the
     length of a heading."""
-    if layout.geometric or ln.segment or (ln.gap_before or 0) >= 1 or _opens_own(ln):
+    if not _may_continue_title(head, ln, layout):
         return False
     last = head[-1]
-    if cjk.ends_sentence(last.text) or any(c in ln.text for c in _NOT_IN_TITLE):
-        return False
-    if _title_width(head + [ln]) > MAX_TITLE:
-        return False
     num = cjk.match_numbering(head[0].text)
     label_alone = len(head) == 1 and num is not None and not num.rest.strip()
     if label_alone:
@@ -138,13 +146,9 @@ def text_title_wraps(head: list[Line], ln: Line, layout: Layout, full: float | N
     never taken.  ``full``: the measure of the document's title lines of
     this kind (titles are set alike; the longest one shows where they
     wrap), when it is wider than the line's zone."""
-    if layout.geometric or not layout.wrapped or ln.segment or (ln.gap_before or 0) >= 1 or _opens_own(ln):
+    if not layout.wrapped or not _may_continue_title(head, ln, layout):
         return False
     last = head[-1]
-    if cjk.ends_sentence(last.text) or any(c in ln.text for c in _NOT_IN_TITLE):
-        return False
-    if _title_width(head + [ln]) > MAX_TITLE:
-        return False
     ia, ib = layout.info[last.order], layout.info[ln.order]
     measure = ia.measure or last.width
     room = max(ia.full, full or 0.0)
