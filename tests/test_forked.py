@@ -37,6 +37,12 @@ def _no_children(before: set[int] = frozenset()) -> bool:
     return _children() <= set(before)
 
 
+def _split_each(fn, n: int) -> list:
+    """split_map over ``range(n)``, every item its own unit of work (so the
+    second half always goes to the child)."""
+    return split_map(fn, list(range(n)), weight=lambda x: 1, min_weight=1)
+
+
 def _alive(pid: int) -> bool:
     try:
         return "zombie" not in Path(f"/proc/{pid}/status").read_text()
@@ -55,7 +61,7 @@ def test_same_as_map_in_order(items, min_weight):
 @needs_fork
 def test_really_splits_and_reaps():
     parent, before = os.getpid(), _children()
-    out = split_map(lambda x: (x, os.getpid() == parent), list(range(100)), weight=lambda x: 1, min_weight=1)
+    out = _split_each(lambda x: (x, os.getpid() == parent), 100)
     assert [x for x, _ in out] == list(range(100))
     here = [mine for _, mine in out]
     assert here[:50] == [True] * 50 and here[50:] == [False] * 50     # the second half ran in the child
@@ -71,7 +77,7 @@ def test_a_failing_child_is_replaced_by_this_process():
             raise RuntimeError("only in the child")
         return x * 2
 
-    assert split_map(fn, list(range(40)), weight=lambda x: 1, min_weight=1) == [x * 2 for x in range(40)]
+    assert _split_each(fn, 40) == [x * 2 for x in range(40)]
     assert _no_children(before)
 
 
@@ -88,7 +94,7 @@ def test_an_error_here_kills_the_child():
 
     t0 = time.monotonic()
     with pytest.raises(KeyError):
-        split_map(fn, list(range(10)), weight=lambda x: 1, min_weight=1)
+        _split_each(fn, 10)
     assert time.monotonic() - t0 < 10
     assert _no_children(before)
 
