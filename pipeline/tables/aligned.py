@@ -42,7 +42,7 @@ nothing below it spans down to the last header row.
 Written by hand because pdfplumber's ``text`` strategy finds edges from
 word alignment only: it splits every wrapped line into a row, and knows
 nothing of merged cells, centred cells or row labels.  Fragments (pages)
-are stacked by :func:`pipeline.tables.grid._stack`, shared with ruled
+are stacked by :func:`pipeline.tables.grid.stack_fragments`, shared with ruled
 tables: repeated headers out, rows cut by a page break joined.
 """
 
@@ -53,7 +53,7 @@ from dataclasses import dataclass, field
 from .. import cjk
 from ..model import Line, Region
 from .base import Grid
-from .grid import _Frag, _PCell, _row_label_start, _stack
+from .grid import PageFragment, PlacedCell, row_label_start, stack_fragments
 
 SNAP = 3.0              # points: rule ends and shading edges closer than this coincide
 MIN_SUPPORT = 2         # text rows that must show a gap for a column boundary
@@ -334,7 +334,7 @@ class _Page:
 
 
 def _is_body_row(row: list[_Piece]) -> bool:
-    return any(_row_label_start(p.text) or p.typed for p in row)
+    return any(row_label_start(p.text) or p.typed for p in row)
 
 
 def _header_bottom(page: _Page, first: bool) -> float | None:
@@ -390,7 +390,7 @@ def _pitch(pages: list[_Page], bounds: list[float]) -> float:
 # --------------------------------------------------------------------------
 
 
-def _header_cells(page: _Page, pieces: list[_Piece], bounds: list[float], used: set[int]) -> tuple[list[_PCell], int]:
+def _header_cells(page: _Page, pieces: list[_Piece], bounds: list[float], used: set[int]) -> tuple[list[PlacedCell], int]:
     """Header cells of one page (fragment rows 0 .. n-1) and their number of rows."""
     page_no = page.region.page
     if page.shaded:
@@ -433,7 +433,7 @@ def _header_cells(page: _Page, pieces: list[_Piece], bounds: list[float], used: 
             used.add(p.line.order)
             if p.line.order not in orders:
                 orders.append(p.line.order)
-        cells.append(_PCell(level[i], b.c0, span, b.c1 - b.c0, texts, orders, page_no))
+        cells.append(PlacedCell(level[i], b.c0, span, b.c1 - b.c0, texts, orders, page_no))
     return cells, n
 
 
@@ -528,7 +528,7 @@ class _Sweep:
         last = b.last
         if abs(p.top - last.top) < 0.5 * p.em and p.x0 >= last.x1 - 1:
             return True         # further along the same line, in the same columns
-        if _row_label_start(p.text) and self._is_key(p):
+        if row_label_start(p.text) and self._is_key(p):
             return False
         if cjk.cell_type(b.text) != "text" and \
                 (p.typed or cjk.cell_type(b.text + cjk.strip_all_space(p.text)) == "text"):
@@ -539,7 +539,7 @@ class _Sweep:
         return p.c0 in self.key_cols and not (p.c0 in self.label_cols and p.c1 == p.c0 + 1)
 
     def _is_label(self, p: _Piece) -> bool:
-        if p.c0 not in self.label_cols or p.c1 != p.c0 + 1 or p.typed or _row_label_start(p.text):
+        if p.c0 not in self.label_cols or p.c1 != p.c0 + 1 or p.typed or row_label_start(p.text):
             return False
         # a name wrapped into the label column is the name's, not a label
         for row in (self.pending, self.current):
@@ -580,8 +580,8 @@ class _Sweep:
         key = [p for p in rest if self._is_key(p)]
         if self.labelled:
             # the piece with the row label (a key column may hold other text)
-            key = [p for p in key if _row_label_start(p.text)][:1] or key
-        starts = bool(key) and ((self.labelled and _row_label_start(key[0].text)) or
+            key = [p for p in key if row_label_start(p.text)][:1] or key
+        starts = bool(key) and ((self.labelled and row_label_start(key[0].text)) or
                                 (not self.labelled and not self._continues(key[0])))
         if starts:
             pend = self.pending
@@ -700,7 +700,7 @@ def _zones(page: _Page) -> list[tuple[float, float]]:
     return out
 
 
-def _body_frag(page: _Page, body: list[_Piece], frag: _Frag, r0: int, n_cols: int, key_cols: set[int],
+def _body_frag(page: _Page, body: list[_Piece], frag: PageFragment, r0: int, n_cols: int, key_cols: set[int],
                label_cols: set[int], labelled: bool, pitch: float, used: set[int]) -> None:
     """Body rows of one page appended to ``frag`` from row ``r0``."""
     r = r0
@@ -745,7 +745,7 @@ def _label_spans(rows: list[_Row], labels: list[_Block], touched) -> dict[int, l
     its lines touch and as many around them as make it best centred (the
     sum of the labels' offsets from the middle of their rows is least).
     Rows of a continuation page above its first label's rows are left to the
-    label of the page before (see ``grid._stack``)."""
+    label of the page before (see ``grid.stack_fragments``)."""
     out: dict[int, list[_Row]] = {}
     pos = {id(r): k for k, r in enumerate(rows)}
     for b in labels:
@@ -827,7 +827,7 @@ def _widen(row: _Row) -> None:
             a.c1 = b.c0
 
 
-def _cell(b: _Block, row: int, span: int, page: int, used: set[int]) -> _PCell:
+def _cell(b: _Block, row: int, span: int, page: int, used: set[int]) -> PlacedCell:
     texts: list[str] = []
     orders: list[int] = []
     # pieces of one line in one cell are one text (spaces as the line had them)
@@ -838,7 +838,7 @@ def _cell(b: _Block, row: int, span: int, page: int, used: set[int]) -> _PCell:
         texts.append(" ".join(p.text for p in ps))
         orders.append(o)
         used.add(o)
-    return _PCell(row, b.c0, span, b.c1 - b.c0, texts, orders, page)
+    return PlacedCell(row, b.c0, span, b.c1 - b.c0, texts, orders, page)
 
 
 # --------------------------------------------------------------------------
@@ -900,9 +900,9 @@ def build_aligned_grid(table_id: str, lines: list[Line], regions: list[Region]) 
     n_cols = len(bounds) - 1
     pitch = _pitch(pages, bounds)
     key_cols, label_cols, labelled = _key_columns(body_all, n_cols)
-    frags: list[_Frag] = []
+    frags: list[PageFragment] = []
     for pg in pages:
-        frag = _Frag(pg.region.page, 0)
+        frag = PageFragment(pg.region.page, 0)
         head = [p for p in pg.pieces if pg.head_bottom is not None and (p.top + p.bottom) / 2 < pg.head_bottom]
         ids = {id(p) for p in head}
         body = [p for p in pg.pieces if id(p) not in ids]
@@ -914,7 +914,7 @@ def build_aligned_grid(table_id: str, lines: list[Line], regions: list[Region]) 
         _body_frag(pg, body, frag, r0, n_cols, key_cols, label_cols, labelled, pitch, used)
         frag.label_cols = set(label_cols)
         frags.append(frag)
-    grid = _stack(table_id, frags, n_cols)
+    grid = stack_fragments(table_id, frags, n_cols)
     return grid, used
 
 
@@ -972,7 +972,7 @@ def _key_columns(body: list[_Piece], n_cols: int) -> tuple[set[int], set[int], b
             continue
         own = [p for p in by_col.get(k, []) if p.c1 == k + 1]
         beside = by_col.get(k + 1, [])
-        if own and all(not p.typed and not _row_label_start(p.text) for p in own) and \
+        if own and all(not p.typed and not row_label_start(p.text) for p in own) and \
                 (any(_named_label(p.text) or _seq_like(p.text) for p in beside)
                  or (not labelled and 2 * len(own) <= len(beside))):
             labels.add(k)

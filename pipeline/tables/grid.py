@@ -56,7 +56,8 @@ def _centre_in(ln: Line, x0: float, top: float, x1: float, bottom: float) -> boo
 
 
 @dataclass(slots=True)
-class _PCell:
+class PlacedCell:
+    """A cell of a ruled page fragment with its place and spans."""
     row: int
     col: int
     row_span: int
@@ -71,26 +72,26 @@ class _PCell:
 
 
 @dataclass(slots=True)
-class _Frag:
+class PageFragment:
     """One page of a table: its rows of cells (fragment-local rows)."""
 
     page: int
     n_rows: int
-    cells: list[_PCell] = field(default_factory=list)
+    cells: list[PlacedCell] = field(default_factory=list)
     n_header: int | None = None          # header rows when the builder knows them (repeated ones on later pages)
     label_cols: set[int] = field(default_factory=set)   # columns of labels that may span pages
     first_keyed: bool | None = None      # the first body row starts with its own row label / name
 
-    def row(self, r: int) -> list[_PCell]:
+    def row(self, r: int) -> list[PlacedCell]:
         return sorted((c for c in self.cells if c.row == r), key=lambda c: c.col)
 
     def row_text(self, r: int) -> str:
         return cjk.strip_all_space("".join(c.text for c in self.row(r)))
 
 
-def _ruled_fragment(region: Region, lines: list[Line], xs: list[float], used: set[int]) -> _Frag:
+def _ruled_fragment(region: Region, lines: list[Line], xs: list[float], used: set[int]) -> PageFragment:
     ys = _snap([c.top for c in region.cells] + [c.bottom for c in region.cells])
-    frag = _Frag(region.page, max(len(ys) - 1, 0))
+    frag = PageFragment(region.page, max(len(ys) - 1, 0))
     geo = [ln for ln in lines if ln.x0 is not None]
     for c in region.cells:
         r0, r1 = _index(ys, c.top), _index(ys, c.bottom)
@@ -104,17 +105,18 @@ def _ruled_fragment(region: Region, lines: list[Line], xs: list[float], used: se
         texts = [ln.text for ln in inside]
         if not geo:       # lines without geometry: fall back on the finder's text
             texts = [c.text]
-        frag.cells.append(_PCell(r0, c0, r1 - r0, c1 - c0, texts, [ln.order for ln in inside], region.page))
+        frag.cells.append(PlacedCell(r0, c0, r1 - r0, c1 - c0, texts, [ln.order for ln in inside], region.page))
     return frag
 
 
-def _row_label_start(text: str) -> bool:
+def row_label_start(text: str) -> bool:
+    """``text`` opens a body row: a numbered row label, a total or a sub-total."""
     t = text.strip()
     return bool(cjk.row_label(t + " x") or cjk.ROW_LABEL_TOTAL.match(t)
                 or cjk.ROW_LABEL_SUB.fullmatch(cjk.strip_all_space(t)))
 
 
-def _header_rows(frag: _Frag) -> int:
+def _header_rows(frag: PageFragment) -> int:
     """Leading rows of the first fragment that form the header: rows before
     the first row with a row label or a typed value cell, extended over the
     rows that header cells span."""
@@ -123,14 +125,14 @@ def _header_rows(frag: _Frag) -> int:
         cells = [c for c in frag.row(r) if c.text]
         if not cells:
             break
-        if _row_label_start(cells[0].text) or any(cjk.cell_type(c.text) not in ("text",) for c in cells):
+        if row_label_start(cells[0].text) or any(cjk.cell_type(c.text) not in ("text",) for c in cells):
             break
         n = r + 1
     span_end = max((c.row + c.row_span for c in frag.cells if c.row < n), default=n)
     return max(n, min(span_end, frag.n_rows))
 
 
-def _continues(cells: dict[int, TableCell], c: _PCell) -> bool:
+def _continues(cells: dict[int, TableCell], c: PlacedCell) -> bool:
     """``c`` (at the top of a page) can be the rest of the cell above it in
     the last row of the page before: that cell is text that runs on, or the
     two make one value (``7`` / ``左右``); a complete number, ``—`` or
@@ -142,7 +144,7 @@ def _continues(cells: dict[int, TableCell], c: _PCell) -> bool:
         cjk.cell_type(cjk.strip_all_space(target.text + c.text)) != "text"
 
 
-def _stack(table_id: str, frags: list[_Frag], n_cols: int) -> Grid:
+def stack_fragments(table_id: str, frags: list[PageFragment], n_cols: int) -> Grid:
     """Fragments → one grid: repeated headers out, rows cut by a break joined."""
     cells: list[TableCell] = []
     if not frags:
@@ -153,7 +155,7 @@ def _stack(table_id: str, frags: list[_Frag], n_cols: int) -> Grid:
     out_row = 0
     last_row_cells: dict[int, TableCell] = {}
 
-    def emit(c: _PCell, row: int, header: bool) -> TableCell:
+    def emit(c: PlacedCell, row: int, header: bool) -> TableCell:
         tc = TableCell(table_id, c.page, row, c.col, c.text, c.row_span, c.col_span, header, list(c.lines))
         cells.append(tc)
         return tc
@@ -194,7 +196,7 @@ def _stack(table_id: str, frags: list[_Frag], n_cols: int) -> Grid:
                 texts = [c for c in row if c.text]
                 covered = sum(c.col_span for c in row)
                 if texts and (any(not c.text for c in row) or covered < n_cols) \
-                        and not _row_label_start(texts[0].text) and all(c.row_span == 1 for c in texts) \
+                        and not row_label_start(texts[0].text) and all(c.row_span == 1 for c in texts) \
                         and all(_continues(last_row_cells, c) for c in texts):
                     for c in row:
                         if not c.text and not c.lines:
@@ -257,4 +259,4 @@ def build_ruled_grid(table_id: str, lines: list[Line], regions: list[Region]) ->
     for rg in regions:
         rl = [ln for ln in lines if ln.region == rg.region_id]
         frags.append(_ruled_fragment(rg, rl, xs, used))
-    return _stack(table_id, frags, max(len(xs) - 1, 0)), used
+    return stack_fragments(table_id, frags, max(len(xs) - 1, 0)), used

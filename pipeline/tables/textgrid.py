@@ -102,7 +102,7 @@ def split_cells(text: str, *, header: bool = False, lead: bool = True) -> list[s
 
 
 @dataclass(slots=True)
-class _Frag:
+class HeaderFrag:
     """A piece of a cell: token text and the line it came from."""
 
     text: str
@@ -110,10 +110,10 @@ class _Frag:
 
 
 @dataclass(slots=True)
-class _Atom:
+class CellAtom:
     """A cell under construction (one or more fragments)."""
 
-    frags: list[_Frag]
+    frags: list[HeaderFrag]
     kind: str
     open: bool = False        # a wrapped text cell that may take more lines
     width: float = 0.0        # widest line so far (open text cells)
@@ -122,30 +122,32 @@ class _Atom:
     def text(self) -> str:
         return join_cell([f.text for f in self.frags])
 
-    def add(self, f: _Frag) -> None:
+    def add(self, f: HeaderFrag) -> None:
         self.frags.append(f)
         self.kind = cjk.cell_type(self.text)
 
 
 @dataclass(slots=True)
-class _Row:
+class TextRow:
+    """One body row of a text table: its lines, row label and cells."""
     lines: list[Line]
     label_kind: str | None = None
     label_no: int | None = None
-    seq: _Atom | None = None
-    name: _Atom | None = None
-    content: _Atom | None = None
-    atoms: list[_Atom] = field(default_factory=list)
+    seq: CellAtom | None = None
+    name: CellAtom | None = None
+    content: CellAtom | None = None
+    atoms: list[CellAtom] = field(default_factory=list)
     category: bool = False                 # one cell spanning the row
     group_lines: list[Line] = field(default_factory=list)   # a vertical label printed before it
-    group_atom: _Atom | None = None        # the same, as fragments of lines (cell-stream text)
+    group_atom: CellAtom | None = None        # the same, as fragments of lines (cell-stream text)
     group_span: int | None = None          # rows the group label spans, when known
-    placed: list[tuple[int, int, _Atom]] = field(default_factory=list)  # (typed col, span, atom)
+    placed: list[tuple[int, int, CellAtom]] = field(default_factory=list)  # (typed col, span, atom)
 
 
 @dataclass(slots=True)
-class _Header:
-    cells: list[tuple[_Atom, int, int, int, int]]   # (atom, row, col, row_span, col_span)
+class HeaderLayout:
+    """The header cells placed on a grid of header rows and leaf columns."""
+    cells: list[tuple[CellAtom, int, int, int, int]]   # (atom, row, col, row_span, col_span)
     n_rows: int
     n_cols: int
 
@@ -155,13 +157,13 @@ class _Header:
 # --------------------------------------------------------------------------
 
 
-def _header_frags(lines: list[Line]) -> list[list[_Frag]]:
+def _header_frags(lines: list[Line]) -> list[list[HeaderFrag]]:
     """Header lines → cells (lists of fragments), continuation fragments merged."""
-    cells: list[list[_Frag]] = []
+    cells: list[list[HeaderFrag]] = []
     for ln in lines:
         toks = split_cells(ln.text, header=True)
         for i, t in enumerate(toks):
-            f = _Frag(t, ln)
+            f = HeaderFrag(t, ln)
             starts = bool(cjk.HEADER_CELL_START.match(cjk.strip_all_space(t)))
             if cells and i == 0 and not starts:
                 cells[-1].append(f)
@@ -175,9 +177,9 @@ def _is_leaf(text: str) -> bool:
     return bool(cjk.HEADER_LEAF.search(t)) or cjk.header_role(t) is not None
 
 
-def _layout_header(cells: list[list[_Frag]], n_cols: int) -> _Header:
+def layout_header(cells: list[list[HeaderFrag]], n_cols: int) -> HeaderLayout:
     """Place header cells in one or two header rows over ``n_cols`` columns."""
-    atoms = [_Atom(c, "header") for c in cells]
+    atoms = [CellAtom(c, "header") for c in cells]
     h = len(atoms)
     if h > n_cols:
         g = h - n_cols
@@ -189,7 +191,7 @@ def _layout_header(cells: list[list[_Frag]], n_cols: int) -> _Header:
             if any(cjk.header_role(a.text) not in (None, "amount_before", "amount_period") for a in sub):
                 continue
             per = len(sub) // g
-            out: list[tuple[_Atom, int, int, int, int]] = []
+            out: list[tuple[CellAtom, int, int, int, int]] = []
             col, si = 0, 0
             for a in top:
                 if a in groups:
@@ -201,14 +203,14 @@ def _layout_header(cells: list[list[_Frag]], n_cols: int) -> _Header:
                 else:
                     out.append((a, 0, col, 2, 1))
                     col += 1
-            return _Header(out, 2, col)
+            return HeaderLayout(out, 2, col)
         # no two-level reading: surplus cells join the last column
-        atoms = atoms[:n_cols - 1] + [_Atom([f for a in atoms[n_cols - 1:] for f in a.frags], "header")]
+        atoms = atoms[:n_cols - 1] + [CellAtom([f for a in atoms[n_cols - 1:] for f in a.frags], "header")]
     out = [(a, 0, k, 1, 1) for k, a in enumerate(atoms)]
-    return _Header(out, 1, max(n_cols, len(atoms)))
+    return HeaderLayout(out, 1, max(n_cols, len(atoms)))
 
 
-def _header_roles(header: _Header) -> list[str | None]:
+def header_roles(header: HeaderLayout) -> list[str | None]:
     """Role of each leaf column from the header texts covering it."""
     texts: list[list[str]] = [[] for _ in range(header.n_cols)]
     for a, _r, c, _rs, cs in sorted(header.cells, key=lambda x: x[1]):
@@ -260,7 +262,7 @@ def _row_start(ln: Line, num: _Numbering) -> tuple[str, int | None, str, str] | 
     return None
 
 
-def _complete(row: _Row, end_kind: str) -> bool:
+def _complete(row: TextRow, end_kind: str) -> bool:
     toks = [t for ln in row.lines for t in split_cells(ln.text, lead=ln is row.lines[0])]
     kinds = [cjk.cell_type(t) for t in toks]
     if end_kind == "attr":
@@ -276,9 +278,9 @@ def _is_group_line(ln: Line) -> bool:
     return 0 < len(t) <= 6 and cjk.cell_type(t) == "text" and " " not in ln.text.strip()
 
 
-def _segment_rows(lines: list[Line], end_kind: str) -> tuple[list[_Row], list[Line]]:
+def _segment_rows(lines: list[Line], end_kind: str) -> tuple[list[TextRow], list[Line]]:
     """Body lines → rows; returns the rows and lines that fit no row."""
-    rows: list[_Row] = []
+    rows: list[TextRow] = []
     num = _Numbering()
     pending: list[Line] = []
     stray: list[Line] = []
@@ -288,7 +290,7 @@ def _segment_rows(lines: list[Line], end_kind: str) -> tuple[list[_Row], list[Li
         lab = _row_start(ln, num)
         if lab:
             num.take(lab[0], lab[1])
-            r = _Row([ln], lab[0], lab[1], group_lines=pending)
+            r = TextRow([ln], lab[0], lab[1], group_lines=pending)
             pending = []
             rows.append(r)
             continue
@@ -308,7 +310,7 @@ def _width(text: str) -> float:
     return cjk.display_width(cjk.clean_spaces(text))
 
 
-def _parse_row(row: _Row, has_seq: bool, has_content: bool) -> None:
+def _parse_row(row: TextRow, has_seq: bool, has_content: bool) -> None:
     """Split a row's lines into label, name, content and value atoms."""
     first = row.lines[0]
     text = first.text.strip()
@@ -319,13 +321,13 @@ def _parse_row(row: _Row, has_seq: bool, has_content: bool) -> None:
     toks = split_cells(rest, lead=True)
     if row.label_kind == "cat" and len(toks) == 1 and cjk.cell_type(toks[0]) == "text" and len(row.lines) == 1:
         row.category = True
-        row.name = _Atom([_Frag(text, first)], "text")
+        row.name = CellAtom([HeaderFrag(text, first)], "text")
         return
     if lab and has_seq:
-        row.seq = _Atom([_Frag(lab[2], first)], "label")
-    frags = [_Frag(t, first) for t in toks]
+        row.seq = CellAtom([HeaderFrag(lab[2], first)], "label")
+    frags = [HeaderFrag(t, first) for t in toks]
     if frags:
-        row.name = _Atom([frags.pop(0)], "text")
+        row.name = CellAtom([frags.pop(0)], "text")
     elif lab and has_seq:
         row.name = None
     more = row.lines[1:]
@@ -333,10 +335,10 @@ def _parse_row(row: _Row, has_seq: bool, has_content: bool) -> None:
     if has_content:
         while frags and cjk.cell_type(frags[0].text) == "text":
             if row.content is None:
-                row.content = _Atom([frags.pop(0)], "text")
+                row.content = CellAtom([frags.pop(0)], "text")
             else:
                 row.content.add(frags.pop(0))
-    atoms: list[_Atom] = [_Atom([f], cjk.cell_type(f.text)) for f in frags]
+    atoms: list[CellAtom] = [CellAtom([f], cjk.cell_type(f.text)) for f in frags]
     k = 0
     # continuation of the name (no typed value yet on the first line)
     if not atoms and row.name is not None and not has_content:
@@ -344,7 +346,7 @@ def _parse_row(row: _Row, has_seq: bool, has_content: bool) -> None:
             t = split_cells(more[k].text, lead=False)
             if len(t) != 1 or cjk.cell_type(t[0]) != "text":
                 break
-            row.name.add(_Frag(t[0], more[k]))
+            row.name.add(HeaderFrag(t[0], more[k]))
             k += 1
     # content: text lines up to the first typed value
     if has_content:
@@ -357,15 +359,15 @@ def _parse_row(row: _Row, has_seq: bool, has_content: bool) -> None:
                 if kd != "text":
                     break
                 if row.content is None:
-                    row.content = _Atom([_Frag(x, more[k])], "text")
+                    row.content = CellAtom([HeaderFrag(x, more[k])], "text")
                 else:
-                    row.content.add(_Frag(x, more[k]))
+                    row.content.add(HeaderFrag(x, more[k]))
             if any(kd != "text" for kd in kinds):
-                atoms.extend(_Atom([_Frag(x, more[k])], kd) for x, kd in zip(t, kinds, strict=True) if kd != "text")
+                atoms.extend(CellAtom([HeaderFrag(x, more[k])], kd) for x, kd in zip(t, kinds, strict=True) if kd != "text")
                 k += 1
                 break
             k += 1
-    opened: _Atom | None = None
+    opened: CellAtom | None = None
     for ln in more[k:]:
         toks = split_cells(ln.text, lead=False)
         if not toks:
@@ -375,24 +377,24 @@ def _parse_row(row: _Row, has_seq: bool, has_content: bool) -> None:
             t = toks[0]
             kd = cjk.cell_type(t)
             if cjk.strip_all_space(t) in cjk.QUALIFIER_SUFFIXES and atoms:
-                atoms[-1].add(_Frag(t, ln))
+                atoms[-1].add(HeaderFrag(t, ln))
                 continue
             if opened is not None and opened.open and kd in ("text", "num", "phrase"):
-                opened.add(_Frag(t, ln))
+                opened.add(HeaderFrag(t, ln))
                 if w < opened.width - 1.5:
                     opened.open = False
                 opened.width = max(opened.width, w)
                 continue
-            a = _Atom([_Frag(t, ln)], kd, open=kd == "text", width=w)
+            a = CellAtom([HeaderFrag(t, ln)], kd, open=kd == "text", width=w)
             atoms.append(a)
             opened = a if kd == "text" else None
             continue
         start = 0
         if opened is not None and opened.open and cjk.cell_type(toks[0]) == "text":
-            opened.add(_Frag(toks[0], ln))
+            opened.add(HeaderFrag(toks[0], ln))
             start = 1
         opened = None
-        atoms.extend(_Atom([_Frag(t, ln)], cjk.cell_type(t)) for t in toks[start:])
+        atoms.extend(CellAtom([HeaderFrag(t, ln)], cjk.cell_type(t)) for t in toks[start:])
     for a in atoms:
         a.kind = cjk.cell_type(a.text)
     row.atoms = atoms
@@ -405,7 +407,8 @@ def _parse_row(row: _Row, has_seq: bool, has_content: bool) -> None:
 _EMPTY = 2.0
 
 
-def _kind_class(kind: str) -> str:
+def kind_class(kind: str) -> str:
+    """The class a column profile counts a value kind under (counts are numbers)."""
     return "num" if kind in ("num", "count") else kind
 
 
@@ -416,13 +419,13 @@ def _type_cost(role: str | None, kind: str, profile: Counter) -> float:
         return 50.0
     if kind == "yrange" and role != "years":
         return 50.0
-    if not profile or _kind_class(kind) in profile:
+    if not profile or kind_class(kind) in profile:
         return 0.0
     return 1.0
 
 
-def _place(atoms: list[_Atom], roles: list[str | None], groups: list[tuple[int, int]],
-           profiles: list[Counter]) -> list[tuple[int, int, _Atom]]:
+def place_atoms(atoms: list[CellAtom], roles: list[str | None], groups: list[tuple[int, int]],
+                profiles: list[Counter]) -> list[tuple[int, int, CellAtom]]:
     """Best placement of the atoms (in order) in the typed columns."""
     n, m = len(atoms), len(roles)
     inf = float("inf")
@@ -456,7 +459,7 @@ def _place(atoms: list[_Atom], roles: list[str | None], groups: list[tuple[int, 
                         back[(i + 1, j + s)] = (i, j, s)
     if best[n][m] == inf:
         return []
-    out: list[tuple[int, int, _Atom]] = []
+    out: list[tuple[int, int, CellAtom]] = []
     i, j = n, m
     while (i, j) != (0, 0):
         pi, pj, s = back[(i, j)]
@@ -491,7 +494,7 @@ def _repeated_headers(body: list[Line], header: list[Line]) -> tuple[list[Line],
     return out, repeats
 
 
-def _group_spans(rows: list[_Row]) -> dict[int, int]:
+def _group_spans(rows: list[TextRow]) -> dict[int, int]:
     """Row index → number of rows its vertical group label spans.
 
     The text gives no geometry, so a label printed as k short lines spans the
@@ -536,8 +539,8 @@ def build_text_grid(table_id: str, lines: list[Line]) -> Grid:
         t = cjk.row_label(r.lines[0].text)
         toks = split_cells(t[3] if (t and has_seq) else r.lines[0].text, lead=True)
         n_data = max(n_data, len(toks) + (1 if t and has_seq else 0))
-    header = _layout_header(hcells, max(n_data, 1) if hcells else n_data)
-    roles = _header_roles(header) if hcells else [None] * n_data
+    header = layout_header(hcells, max(n_data, 1) if hcells else n_data)
+    roles = header_roles(header) if hcells else [None] * n_data
     n_cols = max(header.n_cols, n_data)
     roles += [None] * (n_cols - len(roles))
     has_content = "content" in roles
@@ -546,9 +549,9 @@ def build_text_grid(table_id: str, lines: list[Line]) -> Grid:
     return assemble_grid(table_id, header, hcells, roles, n_cols, rows, repeats, stray)
 
 
-def assemble_grid(table_id: str, header: _Header, hcells: list, roles: list[str | None], n_cols: int,
-                  rows: list[_Row], repeats: list[list[Line]], stray: list[Line],
-                  loose: list[_Atom] | None = None) -> Grid:
+def assemble_grid(table_id: str, header: HeaderLayout, hcells: list, roles: list[str | None], n_cols: int,
+                  rows: list[TextRow], repeats: list[list[Line]], stray: list[Line],
+                  loose: list[CellAtom] | None = None) -> Grid:
     """Parsed rows (label, name, content and value atoms) → the grid: value
     atoms placed in the typed columns, group labels, header and repeated
     headers emitted, what fits nowhere kept and reported."""
@@ -568,7 +571,7 @@ def assemble_grid(table_id: str, header: _Header, hcells: list, roles: list[str 
     for r in rows:
         if not r.category and len(r.atoms) == m:
             for k, a in enumerate(r.atoms):
-                profiles[k][_kind_class(a.kind)] += 1
+                profiles[k][kind_class(a.kind)] += 1
     findings: list[Finding] = []
     for r in rows:
         if r.category:
@@ -585,7 +588,7 @@ def assemble_grid(table_id: str, header: _Header, hcells: list, roles: list[str 
                                     f"page {r.lines[0].page}",
                                     f"row {cjk.clean_spaces(r.lines[0].text)[:30]!r}: more cells than columns;"
                                     f" joined {atoms[idx].text[:30]!r}"))
-        r.placed = _place(atoms, typed_roles, groups_all, profiles)
+        r.placed = place_atoms(atoms, typed_roles, groups_all, profiles)
         if atoms and not r.placed:
             findings.append(Finding("table_cell_unplaced", "warning", table_id, f"page {r.lines[0].page}",
                                     f"row {cjk.clean_spaces(r.lines[0].text)[:30]!r}: cells do not fit the columns"))
@@ -601,14 +604,14 @@ def assemble_grid(table_id: str, header: _Header, hcells: list, roles: list[str 
     cells: list[TableCell] = []
     total_cols = n_cols + shift
 
-    def emit(atom: _Atom, row: int, c: int, rs: int = 1, cs: int = 1, header_flag: bool = False) -> None:
+    def emit(atom: CellAtom, row: int, c: int, rs: int = 1, cs: int = 1, header_flag: bool = False) -> None:
         ls = []
         for f in atom.frags:
             if f.line.order not in ls:
                 ls.append(f.line.order)
         cells.append(TableCell(table_id, atom.frags[0].line.page, row, c, atom.text, rs, cs, header_flag, ls))
 
-    def emit_header(h: _Header, base_row: int, sign: int) -> None:
+    def emit_header(h: HeaderLayout, base_row: int, sign: int) -> None:
         for a, r, c, rs, cs in h.cells:
             cc, ccs = col(c), cs
             if shift and c <= name_col < c + cs:
@@ -618,7 +621,7 @@ def assemble_grid(table_id: str, header: _Header, hcells: list, roles: list[str 
 
     emit_header(header, 0, 1)
     for rep in repeats:
-        rh = _layout_header(_header_frags(rep), header.n_cols)
+        rh = layout_header(_header_frags(rep), header.n_cols)
         emit_header(rh, 0, -1)
     n_header = header.n_rows if hcells else 0
 
@@ -626,7 +629,7 @@ def assemble_grid(table_id: str, header: _Header, hcells: list, roles: list[str 
     for i, r in enumerate(rows):
         rr = n_header + i
         if r.group_lines or r.group_atom is not None:
-            g = r.group_atom or _Atom([_Frag(x.text, x) for x in r.group_lines], "text")
+            g = r.group_atom or CellAtom([HeaderFrag(x.text, x) for x in r.group_lines], "text")
             emit(g, rr, group_col, spans.get(i, 1), 1)
             covered_group.update(range(i, i + spans.get(i, 1)))
         if r.category:

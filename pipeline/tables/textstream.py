@@ -50,15 +50,15 @@ from .. import cjk
 from ..model import Line
 from .base import Grid, join_cell
 from .textgrid import (
-    _Atom,
-    _Frag,
-    _Header,
-    _header_roles,
-    _kind_class,
-    _layout_header,
-    _place,
-    _Row,
+    CellAtom,
+    HeaderFrag,
+    HeaderLayout,
+    TextRow,
     assemble_grid,
+    header_roles,
+    kind_class,
+    layout_header,
+    place_atoms,
     split_cells,
 )
 
@@ -82,14 +82,14 @@ def _bare_year(text: str) -> bool:
     return bool(cjk.YEAR_IN_HEADER.fullmatch(cjk.strip_all_space(text)))
 
 
-def _stream_header_cells(lines: list[Line]) -> list[list[_Frag]]:
+def _stream_header_cells(lines: list[Line]) -> list[list[HeaderFrag]]:
     """Header lines → cells; a continuation fragment joins the nearest cell
     that does not yet name a column (pdftotext may print a one-line cell
     between the two lines of a wrapped one)."""
-    cells: list[list[_Frag]] = []
+    cells: list[list[HeaderFrag]] = []
     for ln in lines:
         for i, t in enumerate(split_cells(ln.text, header=True)):
-            f = _Frag(t, ln)
+            f = HeaderFrag(t, ln)
             if cells and i == 0 and not cjk.HEADER_CELL_START.match(cjk.strip_all_space(t)):
                 k = next((j for j in range(len(cells) - 1, -1, -1)
                           if not _bare_year(join_cell([x.text for x in cells[j]]))), len(cells) - 1)
@@ -98,7 +98,7 @@ def _stream_header_cells(lines: list[Line]) -> list[list[_Frag]]:
                 cells.append([f])
     # a base-year header wrapped after its year (2015 年 / 基期) is one cell:
     # a base period names no column without its year
-    merged: list[list[_Frag]] = []
+    merged: list[list[HeaderFrag]] = []
     for c in cells:
         t = cjk.strip_all_space(join_cell([x.text for x in c]))
         if merged and cjk.MEASURE_BASE.fullmatch(t) and _bare_year(join_cell([x.text for x in merged[-1]])):
@@ -119,10 +119,10 @@ def _leaf_key(text: str) -> str:
     return "growth" if cjk.MEASURE_GROWTH.search(t) else ("year" if cjk.YEAR_IN_HEADER.search(t) else t)
 
 
-def _order_groups(cells: list[list[_Frag]]) -> list[list[_Frag]]:
+def _order_groups(cells: list[list[HeaderFrag]]) -> list[list[HeaderFrag]]:
     """Sub-columns of a column group in the order the first group with the
     same sub-column kinds prints them (a table repeats its column pattern)."""
-    def key(c: list[_Frag]) -> str:
+    def key(c: list[HeaderFrag]) -> str:
         return _leaf_key(join_cell([x.text for x in c]))
 
     texts = [join_cell([x.text for x in c]) for c in cells]
@@ -151,12 +151,12 @@ def _order_groups(cells: list[list[_Frag]]) -> list[list[_Frag]]:
     return out
 
 
-def _fit_header(hcells: list[list[_Frag]]) -> _Header:
+def _fit_header(hcells: list[list[HeaderFrag]]) -> HeaderLayout:
     """The header in two levels when a group cell is followed by its
     sub-columns (years, growth: pdftotext prints a group before the cells
     under it), else in one level."""
-    atoms = [_Atom(c, "header") for c in hcells]
-    out: list[tuple[_Atom, int, int, int, int]] = []
+    atoms = [CellAtom(c, "header") for c in hcells]
+    out: list[tuple[CellAtom, int, int, int, int]] = []
     col, i, two = 0, 0, False
     while i < len(atoms):
         a = atoms[i]
@@ -179,8 +179,8 @@ def _fit_header(hcells: list[list[_Frag]]) -> _Header:
             col += 1
             i += 1
     if not two:
-        return _layout_header(hcells, len(hcells))
-    return _Header(out, 2, col)
+        return layout_header(hcells, len(hcells))
+    return HeaderLayout(out, 2, col)
 
 
 # --------------------------------------------------------------------------
@@ -232,7 +232,7 @@ def _is_fragment(tok: str) -> bool:
     return 0 < len(t) <= 2 and cjk.cell_type(t) == "text"
 
 
-def _continues_name(name: _Atom, tok: str, beside_label: bool) -> bool:
+def _continues_name(name: CellAtom, tok: str, beside_label: bool) -> bool:
     """Does ``tok`` continue a wrapped name (else it is a piece of a vertical
     label printed beside it)?  A short piece is the label's when the name has
     no open bracket for it to close, and a vertical label is already printed
@@ -247,36 +247,36 @@ def _continues_name(name: _Atom, tok: str, beside_label: bool) -> bool:
 
 
 def _rows(body: list[Line], has_seq: bool, end_attr: bool, unit_in_name: bool,
-          n_typed: int) -> tuple[list[_Row], list[list[_Atom]], dict[int, list[_Frag]], list[_Frag]]:
+          n_typed: int) -> tuple[list[TextRow], list[list[CellAtom]], dict[int, list[HeaderFrag]], list[HeaderFrag]]:
     """Body lines → rows (label, name, values in reading order), orphan runs
     (values read when no row was open), the vertical-label pieces printed
     beside each row (by row index) and pieces left after the last row."""
     seq = _Seq()
-    rows: list[_Row] = []
-    orphans: list[list[_Atom]] = []
-    pending: list[_Frag] = []          # vertical-label pieces before the next row label
-    beside: dict[int, list[_Frag]] = {}
-    cur: _Row | None = None
-    last: _Atom | None = None           # the unit a gap-less line may continue
+    rows: list[TextRow] = []
+    orphans: list[list[CellAtom]] = []
+    pending: list[HeaderFrag] = []          # vertical-label pieces before the next row label
+    beside: dict[int, list[HeaderFrag]] = {}
+    cur: TextRow | None = None
+    last: CellAtom | None = None           # the unit a gap-less line may continue
     orphan_open = False
-    open_quote: _Atom | None = None     # a value cell whose closing quote is still to come
+    open_quote: CellAtom | None = None     # a value cell whose closing quote is still to come
 
     def r_is_category(kind: str, rest: str) -> bool:
         return end_attr and len(split_cells(rest, lead=True) if rest else []) <= 1
 
-    def complete(r: _Row) -> bool:
+    def complete(r: TextRow) -> bool:
         if end_attr:
             return any(a.kind == "attr" for a in r.atoms)
         return sum(1 for a in r.atoms if a.kind in ("num", "null")) >= n_typed
 
-    queue: list[_Row] = []             # rows labelled one after another with no value between
+    queue: list[TextRow] = []             # rows labelled one after another with no value between
     # rows whose values were printed as a run just before their label (cells
     # taller than the label cell come first): in a run of labels they take
     # no values printed after it, unless they are its last
     reserved: set[int] = set()
     fresh_orphan = False                # an orphan run ended since the last label
 
-    def add_value(a: _Atom) -> None:
+    def add_value(a: CellAtom) -> None:
         nonlocal orphan_open, fresh_orphan
         # labels printed as a run (28. 29. 30.) and then their values: the
         # values go to the first of them still open
@@ -311,10 +311,10 @@ def _rows(body: list[Line], has_seq: bool, end_attr: bool, unit_in_name: bool,
         if lab is not None:
             kind, n, label, rest = lab
             seq.take(kind, n)
-            r = _Row([ln], kind, n)
+            r = TextRow([ln], kind, n)
             if kind == "item":
                 if lead_piece is not None:
-                    pending.append(_Frag(lead_piece, ln))
+                    pending.append(HeaderFrag(lead_piece, ln))
                 if pending:
                     beside[len(rows)] = pending
                     pending = []
@@ -335,27 +335,27 @@ def _rows(body: list[Line], has_seq: bool, end_attr: bool, unit_in_name: bool,
             # attribute); in an amounts table it carries the category's sums
             r.category = kind == "cat" and end_attr and len(rtoks) <= 1
             if r.category:
-                r.name = _Atom([_Frag(ln.text.strip(), ln)], "text")
+                r.name = CellAtom([HeaderFrag(ln.text.strip(), ln)], "text")
                 rtoks = []
             elif has_seq or kind in ("sub", "total") or kind == "cat":
-                r.seq = _Atom([_Frag(label, ln)], "label")
+                r.seq = CellAtom([HeaderFrag(label, ln)], "label")
                 if rtoks:
-                    r.name = _Atom([_Frag(rtoks.pop(0), ln)], "text")
+                    r.name = CellAtom([HeaderFrag(rtoks.pop(0), ln)], "text")
             else:
-                r.name = _Atom([_Frag((label + rest) if kind == "item" else ln.text.strip(), ln)], "text")
+                r.name = CellAtom([HeaderFrag((label + rest) if kind == "item" else ln.text.strip(), ln)], "text")
                 rtoks = [] if kind == "cat" else rtoks[1:]
             for t in rtoks:
-                add_value(_Atom([_Frag(t, ln)], cjk.cell_type(t)))
+                add_value(CellAtom([HeaderFrag(t, ln)], cjk.cell_type(t)))
             last = r.name if r.name is not None else None
             continue
         # a line that continues the row's name
         if cur is not None and not cur.category and not cur.atoms:
             if cur.name is None and cjk.cell_type(toks[0]) == "text":
                 toks = split_cells(ln.text, lead=False)     # a name may hold a number: 拥有 3 岁以下
-                cur.name = _Atom([_Frag(toks[0], ln)], "text")
+                cur.name = CellAtom([HeaderFrag(toks[0], ln)], "text")
                 cur.lines.append(ln)
                 for t in toks[1:]:
-                    add_value(_Atom([_Frag(t, ln)], cjk.cell_type(t)))
+                    add_value(CellAtom([HeaderFrag(t, ln)], cjk.cell_type(t)))
                 last = cur.name
                 continue
             if joined and cur.name is not None and last is cur.name and cjk.cell_type(toks[0]) == "text":
@@ -364,26 +364,26 @@ def _rows(body: list[Line], has_seq: bool, end_attr: bool, unit_in_name: bool,
                 t0 = toks[0]
                 mine = beside.setdefault(len(rows) - 1, [])
                 if len(toks) > 1 and _is_fragment(t0):
-                    mine.append(_Frag(t0, ln))
+                    mine.append(HeaderFrag(t0, ln))
                     toks = toks[1:]
                     t0 = toks[0]
                 if cjk.cell_type(t0) == "text" and _continues_name(cur.name, t0, bool(mine)):
-                    cur.name.add(_Frag(t0, ln))
+                    cur.name.add(HeaderFrag(t0, ln))
                     cur.lines.append(ln)
                     for t in toks[1:]:
-                        add_value(_Atom([_Frag(t, ln)], cjk.cell_type(t)))
+                        add_value(CellAtom([HeaderFrag(t, ln)], cjk.cell_type(t)))
                     continue
                 if len(toks) == 1 and _is_fragment(t0):
-                    mine.append(_Frag(t0, ln))
+                    mine.append(HeaderFrag(t0, ln))
                     continue
         # the rest of a quoted cell whose start pdftotext printed elsewhere
         # (before a page break, before the row label): “十二 … 五”期间
         t0 = cjk.strip_all_space(toks[0])
         if open_quote is not None and "”" in t0 and "“" not in t0.split("”")[0]:
-            open_quote.add(_Frag(toks[0], ln))
+            open_quote.add(HeaderFrag(toks[0], ln))
             last, open_quote = open_quote, None
             for t in toks[1:]:
-                a = _Atom([_Frag(t, ln)], cjk.cell_type(t))
+                a = CellAtom([HeaderFrag(t, ln)], cjk.cell_type(t))
                 add_value(a)
                 last = a
             continue
@@ -391,29 +391,29 @@ def _rows(body: list[Line], has_seq: bool, end_attr: bool, unit_in_name: bool,
         # the name still lacks it (a name wrapped around a taller cell)
         if unit_in_name and cur is not None and cur.name is not None and len(toks) == 1 \
                 and _UNIT_ONLY.fullmatch(t0) and not cjk.strip_all_space(cur.name.text).endswith(("）", ")")):
-            cur.name.add(_Frag(toks[0], ln))
+            cur.name.add(HeaderFrag(toks[0], ln))
             continue
         # a qualifier wrapped onto its own line: 控制在 3.0 以 / 内
         if joined and last is not None and len(toks) == 1 and last is not (cur.name if cur else None) \
                 and cjk.strip_all_space(last.text + toks[0]).endswith(cjk.QUALIFIER_SUFFIXES) \
                 and cjk.strip_all_space(toks[0]) in "".join(cjk.QUALIFIER_SUFFIXES):
-            last.add(_Frag(toks[0], ln))
+            last.add(HeaderFrag(toks[0], ln))
             continue
         # a wrapped value: a gap-less line after an open text/phrase value
         if joined and last is not None and last.kind in ("text", "phrase"):
             toks = split_cells(ln.text, lead=False)
         if joined and last is not None and last.kind in ("text", "phrase") and len(toks) == 1 \
                 and cjk.cell_type(toks[0]) not in ("attr",) and last is not (cur.name if cur else None):
-            last.add(_Frag(toks[0], ln))
+            last.add(HeaderFrag(toks[0], ln))
             if cur is not None and ln not in cur.lines:
                 cur.lines.append(ln)
             continue
         if cur is not None and (cur.category or complete(cur)) and len(toks) == 1 and _is_fragment(toks[0]) \
                 and not orphan_open:
-            pending.append(_Frag(toks[0], ln))
+            pending.append(HeaderFrag(toks[0], ln))
             continue
         for t in toks:
-            a = _Atom([_Frag(t, ln)], cjk.cell_type(t))
+            a = CellAtom([HeaderFrag(t, ln)], cjk.cell_type(t))
             add_value(a)
             last = a
             ts = cjk.strip_all_space(t)
@@ -424,7 +424,7 @@ def _rows(body: list[Line], has_seq: bool, end_attr: bool, unit_in_name: bool,
     return rows, orphans, {k: v for k, v in beside.items() if v}, pending
 
 
-def _in_number_order(rows: list[_Row]) -> list[_Row]:
+def _in_number_order(rows: list[TextRow]) -> list[TextRow]:
     """Rows in the order of their numbers (pdftotext may print a row's label
     after later rows); a category row stays before the row that follows it
     in the text."""
@@ -438,7 +438,7 @@ def _in_number_order(rows: list[_Row]) -> list[_Row]:
     return [r for _k, r in sorted(keyed, key=lambda x: x[0])]
 
 
-def _group_labels(rows: list[_Row], beside: dict[int, list[_Frag]], left: list[_Frag]) -> list[_Row]:
+def _group_labels(rows: list[TextRow], beside: dict[int, list[HeaderFrag]], left: list[HeaderFrag]) -> list[TextRow]:
     """A vertical label's pieces → one group cell over the run of rows they
     were printed beside (rows with pieces and consecutive numbers); returns
     the rows whose label was printed whole before them."""
@@ -449,11 +449,11 @@ def _group_labels(rows: list[_Row], beside: dict[int, list[_Frag]], left: list[_
             runs[-1].append(i)
         else:
             runs.append([i])
-    ahead: list[_Row] = []
+    ahead: list[TextRow] = []
     for run in runs:
         frags = [f for i in run for f in beside[i]]
         r = rows[run[0]]
-        r.group_atom = _Atom(frags, "text")
+        r.group_atom = CellAtom(frags, "text")
         r.group_span = len(run)
         if len(run) == 1 and all(f.line.order < r.lines[0].order for f in frags):
             ahead.append(r)
@@ -461,13 +461,13 @@ def _group_labels(rows: list[_Row], beside: dict[int, list[_Frag]], left: list[_
         host = next((r for r in reversed(rows) if r.group_atom is not None), None)
         if host is None:
             host = rows[-1]
-            host.group_atom, host.group_span = _Atom(list(left), "text"), 1
+            host.group_atom, host.group_span = CellAtom(list(left), "text"), 1
         else:
             host.group_atom.frags.extend(left)
     return ahead
 
 
-def _span_ahead(rows: list[_Row], ahead: list[_Row]) -> None:
+def _span_ahead(rows: list[TextRow], ahead: list[TextRow]) -> None:
     """A vertical label printed whole before its first row says nothing of
     how many rows it covers: it covers the rows that follow up to the next
     category row, the next row with a label of its own, or the table end."""
@@ -479,9 +479,9 @@ def _span_ahead(rows: list[_Row], ahead: list[_Row]) -> None:
         r.group_span = j - i
 
 
-def _merge_suffixes(atoms: list[_Atom]) -> list[_Atom]:
+def _merge_suffixes(atoms: list[CellAtom]) -> list[CellAtom]:
     """A qualifier split from its number (``3.0`` / ``以内``) joins it again."""
-    out: list[_Atom] = []
+    out: list[CellAtom] = []
     for a in atoms:
         t = cjk.strip_all_space(a.text)
         if out and out[-1].kind == "num" and any(t == q or t == q[-1] for q in cjk.QUALIFIER_SUFFIXES) or \
@@ -492,18 +492,18 @@ def _merge_suffixes(atoms: list[_Atom]) -> list[_Atom]:
     return out
 
 
-def _fits(atoms: list[_Atom], roles: list[str | None], groups: list[tuple[int, int]],
+def _fits(atoms: list[CellAtom], roles: list[str | None], groups: list[tuple[int, int]],
           profiles: list[Counter]) -> float | None:
     """Cost of the best placement (None when the atoms fit no placement)."""
-    placed = _place(atoms, roles, groups, profiles)
+    placed = place_atoms(atoms, roles, groups, profiles)
     if not placed and atoms:
         return None
     used = sum(s for _j, s, _a in placed)
     return float(len(roles) - used)     # empty columns
 
 
-def _split_overfull(rows: list[_Row], orphans: list[list[_Atom]], roles: list[str | None],
-                    groups: list[tuple[int, int]], profiles: list[Counter], end_attr: bool) -> list[list[_Atom]]:
+def _split_overfull(rows: list[TextRow], orphans: list[list[CellAtom]], roles: list[str | None],
+                    groups: list[tuple[int, int]], profiles: list[Counter], end_attr: bool) -> list[list[CellAtom]]:
     """A row that read more values than its columns hold ran on into the
     values of a row whose label pdftotext prints later: its longest tail
     that is a whole row on its own (ending with the attribute, no column
@@ -530,15 +530,15 @@ def _split_overfull(rows: list[_Row], orphans: list[list[_Atom]], roles: list[st
     return out
 
 
-def _give_orphans(rows: list[_Row], orphans: list[list[_Atom]], roles: list[str | None],
-                  groups: list[tuple[int, int]], profiles: list[Counter], end_attr: bool) -> list[_Atom]:
+def _give_orphans(rows: list[TextRow], orphans: list[list[CellAtom]], roles: list[str | None],
+                  groups: list[tuple[int, int]], profiles: list[Counter], end_attr: bool) -> list[CellAtom]:
     """Orphan runs → the rows still missing values; returns the atoms that
     fit no row.  Each run, in reading order, goes to the row it completes
     with the fewest empty columns (at most one), the nearer in the text the
     better: pdftotext's flow is spatial, so a run is printed near its row.
     Distance counts the row labels printed between the run and the row's
     label; an empty column weighs as much as three labels."""
-    def needy(r: _Row) -> bool:
+    def needy(r: TextRow) -> bool:
         if r.category:
             return False
         if end_attr:
@@ -547,7 +547,7 @@ def _give_orphans(rows: list[_Row], orphans: list[list[_Atom]], roles: list[str 
 
     label_orders = sorted(r.lines[0].order for r in rows if not r.category)
 
-    def near(r: _Row, page: int) -> bool:
+    def near(r: TextRow, page: int) -> bool:
         # pdftotext flows page by page: a row's cells are on its label's
         # page, or the next one when a page break cuts the row
         p = r.lines[0].page
@@ -556,7 +556,7 @@ def _give_orphans(rows: list[_Row], orphans: list[list[_Atom]], roles: list[str 
     def rank(order: int) -> int:
         return bisect.bisect_left(label_orders, order)
 
-    cells: list[_Atom] = []
+    cells: list[CellAtom] = []
     for run in orphans:
         if len(run) == 1 and run[0].kind == "attr":
             cells.extend(run)           # a lone attribute may be any row's: placed last
@@ -580,7 +580,7 @@ def _give_orphans(rows: list[_Row], orphans: list[list[_Atom]], roles: list[str 
     # what is left, cell by cell: a run that is one column read down several
     # rows (6.1% / 16.4% / 预期性) gives its cells to the rows in row order;
     # values first, then the attributes
-    rest: list[_Atom] = []
+    rest: list[CellAtom] = []
     n_values = len([x for x in roles if x != "attribute"])
     for a in [x for x in cells if x.kind != "attr"] + [x for x in cells if x.kind == "attr"]:
         for r in rows:
@@ -640,7 +640,7 @@ def build_stream_grid(table_id: str, lines: list[Line]) -> Grid | None:
     if len(hcells) < 2:
         return None
     header = _fit_header(hcells)
-    roles = _header_roles(header)
+    roles = header_roles(header)
     has_seq = "seq" in roles
     end_attr = "attribute" in roles
     unit_in_name = "unit" not in roles
@@ -664,7 +664,7 @@ def build_stream_grid(table_id: str, lines: list[Line]) -> Grid | None:
     for r in rows:
         if not r.category and len(r.atoms) == n_typed:
             for k, a in enumerate(r.atoms):
-                profiles[k][_kind_class(a.kind)] += 1
+                profiles[k][kind_class(a.kind)] += 1
     orphans = _split_overfull(rows, orphans, typed_roles, groups, profiles, end_attr)
     rest = _give_orphans(rows, orphans, typed_roles, groups, profiles, end_attr)
     ahead = _group_labels(rows, beside, left)
