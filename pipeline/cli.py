@@ -871,14 +871,18 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.ERROR if args.quiet else logging.WARNING,
                         format="%(levelname)s: %(message)s")
     old_handlers = {sig: signal.signal(sig, _on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
+    old_handlers[signal.SIGALRM] = signal.getsignal(signal.SIGALRM)   # _on_unraisable may take it
     old_hook, sys.unraisablehook = sys.unraisablehook, _on_unraisable
     _INTERRUPTED.clear()
     try:
         return _run(args)
     finally:
         sys.unraisablehook = old_hook
+        if signal.getsignal(signal.SIGALRM) is _on_redelivery:
+            signal.setitimer(signal.ITIMER_REAL, 0)
         for sig, h in old_handlers.items():
-            signal.signal(sig, h)
+            if h is not None:             # None: a handler not set from Python, left as it is
+                signal.signal(sig, h)
 
 
 def _run(args) -> int:
