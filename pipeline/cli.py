@@ -808,6 +808,7 @@ def _imported_by(package: str) -> bool:
 
 
 _INTERRUPTED: list[int] = []
+_REPORTING: list[bool] = []     # non-empty once the interrupt is being reported (see _on_redelivery)
 
 
 def _on_signal(signum, frame):  # pragma: no cover - exercised by a subprocess test
@@ -834,7 +835,15 @@ def _on_unraisable(unraisable):  # pragma: no cover - exercised by a subprocess 
 
 
 def _on_redelivery(signum, frame):  # pragma: no cover - exercised by a subprocess test
-    """The timer of :func:`_on_unraisable`: the first signal, delivered again."""
+    """The timer of :func:`_on_unraisable`: the first signal, delivered again.
+
+    Once the command is already unwinding from (or reporting) the interrupt it
+    does nothing: a SIGALRM that was pending when the timer was cancelled still
+    runs its handler, and a second KeyboardInterrupt raised while the first is
+    being reported would escape :func:`main` (the process then dies of SIGINT,
+    exit -2, after printing its line)."""
+    if _REPORTING or isinstance(sys.exc_info()[1], KeyboardInterrupt):
+        return
     raise KeyboardInterrupt
 
 
@@ -874,6 +883,7 @@ def main(argv: list[str] | None = None) -> int:
     old_handlers[signal.SIGALRM] = signal.getsignal(signal.SIGALRM)   # _on_unraisable may take it
     old_hook, sys.unraisablehook = sys.unraisablehook, _on_unraisable
     _INTERRUPTED.clear()
+    _REPORTING.clear()
     try:
         return _run(args)
     finally:
@@ -903,6 +913,7 @@ def _run(args) -> int:
         msg = exc.line() if hasattr(exc, "line") else f"error: {exc}"
         return _fail(args, args.cmd, exc.exit_code, msg, getattr(exc, "summary", None))
     except KeyboardInterrupt:
+        _REPORTING.append(True)
         signal.setitimer(signal.ITIMER_REAL, 0)      # a redelivery still pending (see _on_unraisable)
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
         signal.signal(signal.SIGINT, signal.SIG_IGN)
