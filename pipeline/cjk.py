@@ -307,8 +307,13 @@ def ocr_lone_bar(text: str, column: list[str]) -> str:
     t = strip_all_space(text)
     if not t or len(t) > 2 or any(c not in _OCR_DASH and c != "_" for c in t):
         return text
-    numerals = sum(1 for x in column if CN_NUMBER_ONLY.match(strip_all_space(x)))
-    others = sum(1 for x in column if strip_all_space(x) and not CN_NUMBER_ONLY.match(strip_all_space(x)))
+    # the column's other lone bars are no evidence either way (a column of
+    # dashes read as 一 is still a column of dashes): only numerals that
+    # cannot be a bar (二, 三, 十一 …) make it a 序号 column
+    cells = [strip_all_space(x) for x in column]
+    cells = [x for x in cells if x and not all(c in _OCR_DASH for c in x)]
+    numerals = sum(1 for x in cells if CN_NUMBER_ONLY.match(x))
+    others = len(cells) - numerals
     if numerals > others:
         return "一" * len(t)
     return "—" * len(t)

@@ -55,6 +55,9 @@ def test_normalize_ocr_keeps_length_and_is_idempotent(text):
     ("-", ["8.5%", ""], "—"),
     ("一一", ["35", "407"], "——"),
     ("一", ["二", "三", "四"], "一"),          # a 序号 column of Chinese numerals
+    ("一", ["一", "一", "二"], "一"),          # … whose 一 rows are no evidence
+    ("一", ["一", "一", "一"], "—"),          # a column of dashes all read as 一
+    ("一", ["一", "14.08", "—"], "—"),
     ("一、经济发展", ["1"], "一、经济发展"),
 ])
 def test_lone_bar_in_a_cell(text, column, want):

@@ -61,6 +61,14 @@ MODES = ("auto", "always", "never")
 #: at 33-44 px, where recognition is as good as at any higher resolution
 #: (README, "OCR": accuracy and speed per resolution measured on the seed).
 DPI = 200
+#: Resolution at which the engine *finds* text lines (each line is then read
+#: from the :data:`DPI` rendering).  Detection cost grows with the pixels and
+#: detection needs far less than recognition: a line of the smallest type in
+#: the family (9 pt annex tables) is 12 px high at 100 dpi, ample for the DB
+#: detector, so the page is shrunk for detection only — the same lines and
+#: text as detection at 200 dpi on the seed's scan, in half the time (README,
+#: "OCR", "Speed").
+DET_DPI = 100
 #: Resolution of the quick look that decides whether a picture holds text.
 LOOK_DPI = 72
 #: Font name given to OCR characters (``OCR-Bold`` when the strokes are heavy).
@@ -133,6 +141,8 @@ def engine():
             "Det.model_path": str(det[-1]), "Rec.model_path": str(rec[-1]), "Cls.model_path": str(cls[-1]),
             "EngineConfig.onnxruntime.intra_op_num_threads": 1,
             "EngineConfig.onnxruntime.inter_op_num_threads": 1,
+            # the longest side is capped per call (:func:`_detect_at`): detection at DET_DPI
+            "Det.limit_type": "max",
         }
         _ENGINE = RapidOCR(params=params)
     return _ENGINE
@@ -157,8 +167,10 @@ def read(gray: np.ndarray) -> list[OcrLine]:
     if gray.size == 0 or min(gray.shape[:2]) < 8:
         return []
     rgb = np.ascontiguousarray(np.stack([gray] * 3, axis=-1))
+    eng = engine()
+    _detect_at(eng, max(gray.shape[:2]) * DET_DPI / DPI)
     # the engine keeps the flags of its last call: give them every time
-    res = engine()(rgb, use_det=True, use_cls=False, use_rec=True, return_word_box=True)
+    res = eng(rgb, use_det=True, use_cls=False, use_rec=True, return_word_box=True)
     if res is None or res.boxes is None or not res.txts:
         return []
     out = []
@@ -175,6 +187,15 @@ def read(gray: np.ndarray) -> list[OcrLine]:
         chars = [(t, a, b) for t, (_, a, b) in zip(text, chars)]
         out.append(OcrLine(text, float(score), x0, top, x1, bottom, chars))
     return out
+
+
+def _detect_at(eng, side: float) -> None:
+    """Let the engine's detector see the image shrunk to ``side`` pixels on
+    its longest side (never enlarged).  RapidOCR reads the detector's limit
+    on every call but takes it only from its configuration; the detector is
+    created on first use, so it is created here to set it."""
+    det = eng.text_det if getattr(eng, "text_det", None) is not None else eng._load_det_model()
+    det.limit_side_len = max(int(round(side)), 32)
 
 
 def _expand(chars: list[tuple[str, float, float]]) -> list[tuple[str, float, float]]:
@@ -756,10 +777,14 @@ class PageReader:
             if crop.size == 0:
                 continue
             k, lines = _read_upright(crop)
-            _, ink_up = paper_and_ink(np.rot90(crop, k))
-            new_chars += ocr_chars(lines, ink_up, _Mapper(scale, px0 / scale, py0 / scale, k, crop.shape[:2]))
-            _, ink = paper_and_ink(crop)
-            rl, rr = raster_objects(ink, crop, _Mapper(scale, px0 / scale, py0 / scale, 0, crop.shape[:2]))
+            # the picture turned upright: its text and its rules are found in
+            # the orientation they were typeset in (a table's short vertical
+            # rules are told from text strokes by their length in a row)
+            up = np.ascontiguousarray(np.rot90(crop, k))
+            _, ink_up = paper_and_ink(up)
+            mapper = _Mapper(scale, px0 / scale, py0 / scale, k, crop.shape[:2])
+            new_chars += ocr_chars(lines, ink_up, mapper)
+            rl, rr = raster_objects(ink_up, up, mapper)
             new_lines += rl
             new_rects += rr
         # the page seen through OCR: text-layer characters stay (all of them
@@ -773,14 +798,15 @@ class PageReader:
         merged["image"] = [i for i in objs.get("image", []) if not any(_covers(b, i) for b in areas)]
         new_frame = reading_frame([c for c in merged["char"] if c.get("text") is not None], W, H)
         out = extract_page(_Page(page, merged), res.page)
-        if new_frame.rot == 0:
-            extra = _read_empty_cells(full, out, areas, scale)
-            if extra:
-                # marks the detector does not see (a lone dash in a table
-                # cell) were read cell by cell: the page again, with them
-                new_chars += extra
-                merged["char"] = merged["char"] + extra
-                out = extract_page(_Page(page, merged), res.page)
+        # marks the detector does not see (a lone dash in a table cell) are
+        # read cell by cell, and a cell read as a lone bar is the dash or the
+        # numeral its column says: the page again, with them
+        extra = _read_empty_cells(full, out, areas, scale, new_frame)
+        fixed = _lone_bars(out, new_chars, new_frame)
+        if extra or fixed:
+            new_chars += extra
+            merged["char"] = merged["char"] + extra
+            out = extract_page(_Page(page, merged), res.page)
         _mark_ocr_lines(out, new_chars, new_frame)
         out.n_unmapped = res.n_unmapped
         out.n_images = res.n_images
@@ -808,22 +834,62 @@ class PageReader:
         return out
 
 
-def _read_empty_cells(full: np.ndarray, res: PageResult, areas, scale: float) -> list[dict]:
-    """Characters of the ruled-table cells (inside the areas read) that hold
-    ink but no text: the text detector misses a mark standing alone, such as
-    the dash of an empty value (``—``); recognition alone reads the cell."""
-    out: list[dict] = []
+#: Quarter turns (numpy ``rot90``) that make a page read in a frame turned by
+#: ``rot`` degrees upright (see :class:`_Mapper`).
+_TURNS = {0: 0, 270: 1, 180: 2, 90: 3}
+
+
+def _lone_bars(res: PageResult, chars: list[dict], frame) -> bool:
+    """Ruled-table cells whose OCR text is a lone bar (``一``, ``-``, ``—``):
+    the engine reads the same stroke either way, depending on the box the
+    detector gives it, so the cell's column decides (:func:`cjk.ocr_lone_bar`).
+    The OCR characters (``chars``, on the display page; the cells are in the
+    reading ``frame``) are corrected in place; True when any was."""
+    changed = False
     for reg in res.regions:
         if reg.kind != "table":
             continue
         for cell in reg.cells:
-            if cell.text.strip() or not any(_covers(a, {"x0": cell.x0, "top": cell.top, "x1": cell.x1,
-                                                         "bottom": cell.bottom}) for a in areas):
+            t = cjk.strip_all_space(cell.text)
+            if not t or len(t) > 2:
+                continue
+            column = [c.text for c in reg.cells if c is not cell and c.x0 < (cell.x0 + cell.x1) / 2 < c.x1]
+            want = cjk.ocr_lone_bar(t, column)
+            if want == t:
+                continue
+            x0, top, x1, bottom = _unframe(frame, (cell.x0, cell.top, cell.x1, cell.bottom))
+            mine = [c for c in chars if x0 <= (c["x0"] + c["x1"]) / 2 <= x1
+                    and top <= (c["top"] + c["bottom"]) / 2 <= bottom and not c["text"].isspace()]
+            if len(mine) != len(want):
+                continue
+            for c, w in zip(sorted(mine, key=lambda c: frame.box(c["x0"], c["top"], c["x1"], c["bottom"])[0]), want):
+                c["text"] = w
+            changed = True
+    return changed
+
+
+def _read_empty_cells(full: np.ndarray, res: PageResult, areas, scale: float, frame) -> list[dict]:
+    """Characters of the ruled-table cells (inside the areas read) that hold
+    ink but no text: the text detector misses a mark standing alone, such as
+    the dash of an empty value (``—``); recognition alone reads the cell.
+    The cells are in the reading ``frame``; ``full`` and the characters
+    returned are on the display page (a sideways scan: the cell is turned
+    upright to be read)."""
+    out: list[dict] = []
+    k = _TURNS.get(frame.rot, 0)
+    for reg in res.regions:
+        if reg.kind != "table":
+            continue
+        for cell in reg.cells:
+            if cell.text.strip():
                 continue
             inset = 2.0
-            px0, py0, px1, py1 = _pixels((cell.x0 + inset, cell.top + inset, cell.x1 - inset, cell.bottom - inset),
-                                         scale, full.shape)
-            crop = full[py0:py1, px0:px1]
+            box = _unframe(frame, (cell.x0 + inset, cell.top + inset, cell.x1 - inset, cell.bottom - inset))
+            if not any(_covers(a, {"x0": box[0], "top": box[1], "x1": box[2], "bottom": box[3]}) for a in areas):
+                continue
+            px0, py0, px1, py1 = _pixels(box, scale, full.shape)
+            shape = (py1 - py0, px1 - px0)
+            crop = np.ascontiguousarray(np.rot90(full[py0:py1, px0:px1], k))
             if crop.size == 0 or min(crop.shape) < 6:
                 continue
             _, ink = paper_and_ink(crop)
@@ -844,13 +910,14 @@ def _read_empty_cells(full: np.ndarray, res: PageResult, areas, scale: float) ->
             size = snap_size(max((y1 - y0) / scale / INK_BAND_EM, (x1 - x0) / scale / max(len(text), 1)))
             line = OcrLine(text, float(scores[0]) if scores else 1.0, float(x0), float(y0), float(x1),
                            float(y1), _char_extents(text, None, float(x0), float(x1)))
-            mapper = _Mapper(scale, px0 / scale, py0 / scale, 0, crop.shape[:2])
+            mapper = _Mapper(scale, px0 / scale, py0 / scale, k, shape)
             cy = (y0 + y1) / 2
             for t, a, b in line.chars:
                 (ax, at), (bx, bb) = mapper(a, cy - size * scale / 2), mapper(b, cy + size * scale / 2)
+                ax, bx, at, bb = min(ax, bx), max(ax, bx), min(at, bb), max(at, bb)
                 out.append({"object_type": "char", "text": t, "x0": ax, "x1": bx, "top": at, "bottom": bb,
-                            "doctop": at, "size": size, "fontname": OCR_FONT, "upright": True,
-                            "matrix": (1, 0, 0, 1, 0, 0), "width": bx - ax, "height": bb - at,
+                            "doctop": at, "size": size, "fontname": OCR_FONT, "upright": k % 2 == 0,
+                            "matrix": mapper.matrix, "width": bx - ax, "height": bb - at,
                             "ocr_conf": line.score})
     return out
 
