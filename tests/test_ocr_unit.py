@@ -114,6 +114,30 @@ def test_rules_drawn_in_a_picture():
     assert all(abs(v["x0"] - 100 / scale) > 5 for v in vs)
 
 
+def test_strokes_of_large_type_are_not_rules():
+    """A 48 pt title (a 红头 notice) has straight strokes longer than any rule
+    minimum: inside a text line the engine found, and no longer than the line
+    is high, they are glyph strokes; a rule running past the text stays."""
+    scale = 200 / 72
+    em = int(48 * scale)                          # 133 px
+    a = np.full((400, 900), 255, np.uint8)
+    top = 40
+    for k in range(5):                            # five condensed glyphs, 0.6 em apart
+        x = 40 + k * int(0.6 * em)
+        a[top + 20:top + 26, x:x + int(0.5 * em)] = 0              # a long horizontal stroke
+        a[top:top + em - 10, x + 30:x + 37] = 0                    # a long vertical stroke
+    a[top + em + 30:top + em + 33, 20:880] = 0                     # the rule under the title
+    ink = a < 128
+    box = [(30.0, float(top - 5), 40.0 + 5 * 0.6 * em, float(top + em + 5))]
+    m = ocr._Mapper(scale, 0.0, 0.0, 0, a.shape)
+    lines, rects = ocr.raster_objects(ink, a, m, box)
+    assert len(lines) == 1 and not rects
+    assert lines[0]["x1"] - lines[0]["x0"] > 300
+    # without the text line, the strokes would be taken for rules and bars
+    lines, rects = ocr.raster_objects(ink, a, m)
+    assert len(lines) + len(rects) > 1
+
+
 # -- images recorded; no OCR: warnings ---------------------------------------
 
 

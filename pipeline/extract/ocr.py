@@ -375,13 +375,23 @@ def _components(u8: np.ndarray, klen: int, horizontal: bool):
     return [tuple(int(v) for v in st[:4]) for st in stats[1:n]]
 
 
-def raster_objects(ink: np.ndarray, gray: np.ndarray, to_page) -> tuple[list[dict], list[dict]]:
+def raster_objects(ink: np.ndarray, gray: np.ndarray, to_page,
+                   text_boxes: list[tuple[float, float, float, float]] = ()) -> tuple[list[dict], list[dict]]:
     """Rules (as pdfplumber ``line`` dicts) and filled areas (``rect`` dicts:
     shadings, thick bars) drawn in a picture; ``to_page(x, y)`` maps pixels
-    to page points (``to_page.scale``: pixels per point)."""
+    to page points (``to_page.scale``: pixels per point).  ``text_boxes``
+    (x0, top, x1, bottom in pixels) are the text lines the engine found: a
+    straight stroke that lies inside one and is no longer than the box is
+    high belongs to a glyph (the strokes of a 48 pt 红头 title are longer
+    than any rule minimum), while a rule runs past the text it borders."""
     import cv2
 
     scale = to_page.scale
+    tol_in = 2.0
+
+    def in_glyph(x, y, w, h) -> bool:
+        return any(bx0 - tol_in <= x and x + w <= bx1 + tol_in and bt - tol_in <= y and y + h <= bb + tol_in
+                   and max(w, h) <= bb - bt for bx0, bt, bx1, bb in text_boxes)
     lines: list[dict] = []
     rects: list[dict] = []
     u8 = ink.astype(np.uint8)
@@ -401,6 +411,8 @@ def raster_objects(ink: np.ndarray, gray: np.ndarray, to_page) -> tuple[list[dic
 
     hs = []
     for x, y, w, h in _components(u8, max(int(RULE_MIN_PT * scale), 8), True):
+        if in_glyph(x, y, w, h):
+            continue
         if h <= thick:
             hs.append((x, x + w, y + h / 2))
             add_line(x, y + h / 2, x + w, y + h / 2)
@@ -411,6 +423,8 @@ def raster_objects(ink: np.ndarray, gray: np.ndarray, to_page) -> tuple[list[dic
         return any(a - tol <= xc <= b + tol and abs(yy - yend) <= tol for a, b, yy in hs)
 
     for x, y, w, h in _components(u8, max(int(VRULE_MIN_PT * scale), 4), False):
+        if in_glyph(x, y, w, h):
+            continue
         xc = x + w / 2
         if w <= thick:
             top_ok, bottom_ok = meets(xc, y), meets(xc, y + h)
@@ -784,7 +798,7 @@ class PageReader:
             _, ink_up = paper_and_ink(up)
             mapper = _Mapper(scale, px0 / scale, py0 / scale, k, crop.shape[:2])
             new_chars += ocr_chars(lines, ink_up, mapper)
-            rl, rr = raster_objects(ink_up, up, mapper)
+            rl, rr = raster_objects(ink_up, up, mapper, [(ln.x0, ln.top, ln.x1, ln.bottom) for ln in lines])
             new_lines += rl
             new_rects += rr
         # the page seen through OCR: text-layer characters stay (all of them
