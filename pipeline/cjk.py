@@ -299,19 +299,25 @@ OCR_EXPAND = {chr(0x2160 + k): unicodedata.normalize("NFKC", chr(0x2160 + k)) fo
     {chr(0x2170 + k): unicodedata.normalize("NFKC", chr(0x2170 + k)) for k in range(16)}
 
 
+def is_lone_bar(text: str) -> bool:
+    """One or two horizontal bars and nothing else (``一``, ``-``, ``—``,
+    ``_``; spaces aside): what OCR reads for a dash, and for the numeral 一."""
+    t = strip_all_space(text)
+    return 0 < len(t) <= 2 and all(c in _OCR_DASH or c == "_" for c in t)
+
+
 def ocr_lone_bar(text: str, column: list[str]) -> str:
     """A table cell that OCR read as one or two horizontal bars only (``一``,
     ``-``, ``—``): the dash of an empty value (``—``/``——``) — unless the
     other cells of its column are Chinese numerals (a 序号 column: 一, 二 …),
     where a bar is the numeral 一.  Any other text is returned unchanged."""
-    t = strip_all_space(text)
-    if not t or len(t) > 2 or any(c not in _OCR_DASH and c != "_" for c in t):
+    if not is_lone_bar(text):
         return text
+    t = strip_all_space(text)
     # the column's other lone bars are no evidence either way (a column of
     # dashes read as 一 is still a column of dashes): only numerals that
     # cannot be a bar (二, 三, 十一 …) make it a 序号 column
-    cells = [strip_all_space(x) for x in column]
-    cells = [x for x in cells if x and not all(c in _OCR_DASH for c in x)]
+    cells = [x for x in map(strip_all_space, column) if x and not is_lone_bar(x)]
     numerals = sum(1 for x in cells if CN_NUMBER_ONLY.match(x))
     others = len(cells) - numerals
     if numerals > others:

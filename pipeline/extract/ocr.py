@@ -853,6 +853,13 @@ class PageReader:
 _TURNS = {0: 0, 270: 1, 180: 2, 90: 3}
 
 
+def _column_texts(reg, cell) -> list[str]:
+    """Texts of the other cells of a ruled table's column (those under the
+    cell's centre)."""
+    xc = (cell.x0 + cell.x1) / 2
+    return [c.text for c in reg.cells if c is not cell and c.x0 < xc < c.x1]
+
+
 def _lone_bars(res: PageResult, chars: list[dict], frame) -> bool:
     """Ruled-table cells whose OCR text is a lone bar (``一``, ``-``, ``—``):
     the engine reads the same stroke either way, depending on the box the
@@ -864,11 +871,10 @@ def _lone_bars(res: PageResult, chars: list[dict], frame) -> bool:
         if reg.kind != "table":
             continue
         for cell in reg.cells:
-            t = cjk.strip_all_space(cell.text)
-            if not t or len(t) > 2:
+            if not cjk.is_lone_bar(cell.text):
                 continue
-            column = [c.text for c in reg.cells if c is not cell and c.x0 < (cell.x0 + cell.x1) / 2 < c.x1]
-            want = cjk.ocr_lone_bar(t, column)
+            t = cjk.strip_all_space(cell.text)
+            want = cjk.ocr_lone_bar(t, _column_texts(reg, cell))
             if want == t:
                 continue
             x0, top, x1, bottom = _unframe(frame, (cell.x0, cell.top, cell.x1, cell.bottom))
@@ -919,8 +925,7 @@ def _read_empty_cells(full: np.ndarray, res: PageResult, areas, scale: float, fr
             scores = getattr(res_rec, "scores", None) or ()
             if not txts or not txts[0].strip() or (scores and scores[0] < MIN_SCORE):
                 continue
-            column = [c.text for c in reg.cells if c is not cell and c.x0 < (cell.x0 + cell.x1) / 2 < c.x1]
-            text = cjk.ocr_lone_bar(cjk.normalize_ocr(cjk.strip_all_space(txts[0])), column)
+            text = cjk.ocr_lone_bar(cjk.normalize_ocr(cjk.strip_all_space(txts[0])), _column_texts(reg, cell))
             size = snap_size(max((y1 - y0) / scale / INK_BAND_EM, (x1 - x0) / scale / max(len(text), 1)))
             line = OcrLine(text, float(scores[0]) if scores else 1.0, float(x0), float(y0), float(x1),
                            float(y1), _char_extents(text, None, float(x0), float(x1)))
