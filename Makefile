@@ -66,6 +66,7 @@ bench: install-dev
 ## rebuild jieba's dictionary trie shipped in pipeline/data/ (after a jieba upgrade)
 jieba-dict: install
 	$(BIN)/python -c "from pipeline.terms.tokenizer import DATA_DIR, write_base_dict; write_base_dict(DATA_DIR)"
+	$(BIN)/python -c "from pipeline.terms.tokenizer import DATA_DIR, write_domain_state; write_domain_state(DATA_DIR)"
 
 clean:
 	rm -rf interim/* output/* .pytest_cache

@@ -51,9 +51,15 @@ def char_width(ch: str) -> float:
     return 1.0 if unicodedata.east_asian_width(ch) in ("W", "F", "A") else 0.5
 
 
+#: char_width per character, memoised: display_width runs over every line
+#: of a plan (halves and wholes add exactly in floating point, so summing
+#: cached values gives the same result as before)
+_char_width = lru_cache(maxsize=None)(char_width)
+
+
 def display_width(text: str) -> float:
     """Display width of a string (see :func:`char_width`), ends stripped."""
-    return float(sum(char_width(c) for c in text.strip()))
+    return float(sum(map(_char_width, text.strip())))
 
 
 # --------------------------------------------------------------------------

@@ -119,6 +119,25 @@ def test_shipped_dictionary_is_jiebas_installed_one():
     assert all(shipped.freq[shipped.trie[w]] == fresh.freq[i] for w, i in fresh.trie.items())
 
 
+def test_shipped_domain_state_is_current():
+    """The domain dictionary's tokenizer state in pipeline/data/ matches the
+    installed jieba and planning_terms.txt (its key) and equals the state
+    computed now word by word with jieba's suggest_freq; a tokenizer built
+    from it cuts like one built from scratch."""
+    base = tokenizer.base_dict()
+    shipped = tokenizer._read_domain_state(base)
+    assert shipped is not None, "run `make jieba-dict` after changing planning_terms.txt or jieba"
+    assert shipped == tokenizer._compute_domain_state(base)
+    freq, total, _, phrases, words = shipped
+    assert total > base.total and len(words) > 400 and any(freq.values())
+    text = "推进粤港澳大湾区建设，实施乡村振兴战略，提高森林覆盖率"
+    jt = tokenizer._JiebaTrie(base)
+    added: set[str] = set()
+    ph: list[str] = []
+    tokenizer._add_terms(jt, tokenizer.domain_terms(), ph, added)
+    assert tokenizer.make_tokenizer().cut(text) == tokenizer.Tokenizer(jt, ph, added).cut(text)
+
+
 def _reference_tokenizer(freq: dict, total: int, tok) -> jieba.Tokenizer:
     """A plain jieba.Tokenizer on jieba's own prefix dict with the same added
     words (and frequencies) as ``tok``."""

@@ -223,8 +223,9 @@ _DICT_LOCK = threading.Lock()
 
 def preload() -> None:
     """Load jieba's dictionary now (the parse calls this while PDF pages are
-    parsed in worker processes and this process would only wait)."""
-    base_dict()
+    parsed in worker processes and this process would only wait), with the
+    domain dictionary's part of every tokenizer (:func:`domain_state`)."""
+    domain_state()
 
 
 def base_dict(shipped: bool = True) -> BaseDict:
@@ -522,18 +523,11 @@ class Tokenizer:
         return out
 
 
-def make_tokenizer(extra_terms: Iterable[str] = (), *, domain: bool = True) -> Tokenizer:
-    """Build a tokenizer: jieba's dictionary + the domain dictionary (unless
-    ``domain=False``) + ``extra_terms`` (e.g. terms harvested from a plan),
-    each of which comes out as one token.  Nothing is logged or written.
-    """
-    jt = _JiebaTrie(base_dict())
-    entries: list[tuple[str, int | None, str | None]] = list(domain_terms()) if domain else []
-    # Sorted: a suggested frequency depends on the words already added, so
-    # the same set of terms always gives the same tokenizer whatever its order.
-    entries += [(t, None, None) for t in sorted(set(extra_terms), key=lambda t: (len(t), t))]
-    phrases: list[str] = []
-    added: set[str] = set()
+def _add_terms(jt: _JiebaTrie, entries, phrases: list[str], added: set[str]) -> None:
+    """Add ``entries`` (word, frequency or None, tag) to ``jt`` in order:
+    a word jieba cannot hold as one token goes to ``phrases``; a word
+    without a frequency gets jieba's suggested one (at least
+    :data:`TERM_FREQ_FLOOR`)."""
     for word, n, tag in entries:
         word = normalize_term(word)
         if len(word) < 2 or word in added:
@@ -545,6 +539,98 @@ def make_tokenizer(extra_terms: Iterable[str] = (), *, domain: bool = True) -> T
         if n is None:
             n = max(jt.suggest_freq(word, False), TERM_FREQ_FLOOR)
         jt.add_word(word, max(n, 1), tag)
+
+
+_DOMAIN_LOCK = threading.Lock()
+
+
+#: the domain dictionary's tokenizer state, shipped next to it (written by
+#: :func:`write_domain_state`, ``make jieba-dict``); used only when its key
+#: matches the installed jieba dictionary and the shipped vocabulary
+DOMAIN_STATE = "planning_terms.state.json"
+
+
+def _domain_key(base: BaseDict) -> dict:
+    terms = resources.files("pipeline").joinpath(DATA, DOMAIN_DICT).read_bytes()
+    return {"layout": _DICT_VERSION, "jieba": jieba.__version__, "base_total": base.total,
+            "base_words": len(base.trie), "terms_sha256": hashlib.sha256(terms).hexdigest()}
+
+
+def _compute_domain_state(base: BaseDict):
+    jt = _JiebaTrie(base)
+    phrases: list[str] = []
+    added: set[str] = set()
+    _add_terms(jt, domain_terms(), phrases, added)
+    return dict(jt.FREQ.added), jt.total, dict(jt.user_word_tag_tab), tuple(phrases), frozenset(added)
+
+
+def write_domain_state(folder: Path) -> Path:
+    """Compute the domain dictionary's tokenizer state (:func:`domain_state`)
+    and write it to ``folder/planning_terms.state.json`` with the key that
+    says which jieba dictionary and vocabulary it was computed from."""
+    base = base_dict()
+    freq, total, tags, phrases, words = _compute_domain_state(base)
+    doc = {"key": _domain_key(base), "total": total, "freq": sorted(freq.items()), "tags": sorted(tags.items()),
+           "phrases": list(phrases), "words": sorted(words)}
+    path = folder / DOMAIN_STATE
+    fd, tmp = tempfile.mkstemp(prefix=".domain-state-", dir=folder)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        json.dump(doc, fh, ensure_ascii=False, separators=(",", ":"))
+        fh.write("\n")
+    os.chmod(tmp, 0o644)
+    os.replace(tmp, path)
+    return path
+
+
+def _read_domain_state(base: BaseDict):
+    try:
+        doc = json.loads((DATA_DIR / DOMAIN_STATE).read_text(encoding="utf-8"))
+        if doc.get("key") != _domain_key(base):
+            return None
+        return ({w: int(f) for w, f in doc["freq"]}, int(doc["total"]), {w: t for w, t in doc["tags"]},
+                tuple(doc["phrases"]), frozenset(doc["words"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+@lru_cache(maxsize=1)
+def _domain_state_unlocked() -> tuple[dict[str, int], int, dict[str, str], tuple[str, ...], frozenset[str]]:
+    base = base_dict()
+    return _read_domain_state(base) or _compute_domain_state(base)
+
+
+def domain_state() -> tuple[dict[str, int], int, dict[str, str], tuple[str, ...], frozenset[str]]:
+    """The tokenizer state after the domain dictionary is added to jieba's
+    (added frequencies, total, tags, phrases, words), computed once per
+    process (memoised, thread-safe: :func:`preload` computes it while PDF
+    pages are parsed).  jieba's suggested frequency for a word depends only
+    on the words added before it, and the domain words always come first in
+    the same order, so every tokenizer starts from this same state — half a
+    thousand ``suggest_freq`` calls saved per plan.  Read from the copy
+    shipped in ``pipeline/data/`` when its key matches, else computed."""
+    with _DOMAIN_LOCK:
+        return _domain_state_unlocked()
+
+
+def make_tokenizer(extra_terms: Iterable[str] = (), *, domain: bool = True) -> Tokenizer:
+    """Build a tokenizer: jieba's dictionary + the domain dictionary (unless
+    ``domain=False``) + ``extra_terms`` (e.g. terms harvested from a plan),
+    each of which comes out as one token.  Nothing is logged or written.
+    """
+    jt = _JiebaTrie(base_dict())
+    phrases: list[str] = []
+    added: set[str] = set()
+    if domain:
+        freq, total, tags, domain_phrases, words = domain_state()
+        jt.FREQ.added.update(freq)
+        jt.total = total
+        jt.user_word_tag_tab.update(tags)
+        phrases.extend(domain_phrases)
+        added.update(words)
+    # Sorted: a suggested frequency depends on the words already added, so
+    # the same set of terms always gives the same tokenizer whatever its order.
+    _add_terms(jt, [(t, None, None) for t in sorted(set(extra_terms), key=lambda t: (len(t), t))],
+               phrases, added)
     return Tokenizer(jt, phrases, added)
 
 
