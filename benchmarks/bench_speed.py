@@ -115,6 +115,11 @@ def main() -> int:
     ap.add_argument("--json", type=Path, default=None, help="write the medians here too")
     args = ap.parse_args()
 
+    # the project is installed editable: its byte code exists only where
+    # Python could write it (not under PYTHONDONTWRITEBYTECODE=1), and every
+    # timed process would compile ~50 modules again (≈0.15 s) — an installed
+    # wheel has its byte code; so has `make main`/`make test` (compileall)
+    subprocess.run([PY, "-m", "compileall", "-q", str(ROOT / "pipeline")], check=True, stdout=subprocess.DEVNULL)
     with tempfile.TemporaryDirectory(prefix="bench-speed-") as tmp_:
         tmp = Path(tmp_)
         first4, times4 = make_inputs(tmp)

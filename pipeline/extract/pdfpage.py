@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from .. import cjk
 from ..model import Cell, PageImage, Region
@@ -56,6 +57,8 @@ class PageResult:
     n_dropped: int = 0                # text objects the text layer dropped (no Unicode mapping)
     n_textobjs: int = 0               # text objects on the page
 
+
+_TEXT = itemgetter("text")
 
 # -- reading frame -----------------------------------------------------------
 
@@ -252,15 +255,23 @@ def extract_page(page, page_no: int) -> PageResult:
                 kept.append(c if not k else {**c, "text": t})
         raw_chars = kept
     frame = reading_frame(raw_chars, float(page.width), float(page.height))
-    n_unmapped = sum(1 for c in raw_chars if is_unmapped(c["text"]))
-    chars = [frame.char(c) for c in raw_chars if not is_unmapped(c["text"])]
+    if max(map(len, map(_TEXT, raw_chars)), default=0) > 1:    # "(cid:N)" texts are longer than one character
+        unmapped = [is_unmapped(c["text"]) for c in raw_chars]
+        n_unmapped = sum(unmapped)
+        chars = [frame.char(c) for c, u in zip(raw_chars, unmapped) if not u]
+    else:
+        n_unmapped = 0
+        chars = list(map(frame.char, raw_chars))
     edges, fills = _edges_and_fills(objs, frame)
     images = [frame.box(i["x0"], i["top"], i["x1"], i["bottom"]) for i in objs.get("image", [])]
     drafts = find_regions(edges, fills, chars, frame.width, frame.height)
 
     groups: dict[int | None, list[dict]] = {}
-    for c in chars:
-        groups.setdefault(_owner(c, drafts), []).append(c)
+    if drafts:
+        for c in chars:
+            groups.setdefault(_owner(c, drafts), []).append(c)
+    elif chars:
+        groups[None] = list(chars)
     # the body's rows, built once: for tables drawn with no rule at all, and
     # for the body lines (as chars_to_lines builds them)
     rows = cluster_rows(groups.get(None, []))

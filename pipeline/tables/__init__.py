@@ -157,12 +157,9 @@ def classify(grid: Grid) -> str:
 
 
 def _conservation(grid: Grid, lines: list[Line], page: int | None = None) -> list[Finding]:
-    want = Counter()
-    for ln in lines:
-        want += Counter(cjk.strip_all_space(ln.text))
-    got = Counter()
-    for c in grid.cells:
-        got += Counter(cjk.strip_all_space(c.text))
+    # one Counter over the joined texts (``+=`` per text rescans the counter)
+    want = Counter(cjk.strip_all_space("".join(ln.text for ln in lines)))
+    got = Counter(cjk.strip_all_space("".join(c.text for c in grid.cells)))
     out = []
     if want - got:
         lost = "".join(sorted((want - got).elements()))
