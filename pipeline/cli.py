@@ -540,7 +540,6 @@ def _strict(path: str, results) -> None:
 
 def cmd_parse(args) -> Outcome:
     from . import outdir
-    from .emit import write_outputs
     from .run import parse_documents, plan_id_from_path
 
     _require_file(args.input)
@@ -562,6 +561,10 @@ def cmd_parse(args) -> Outcome:
         raise KeyboardInterrupt
     for r in results:             # every target checked before the first is written
         outdir.plan_target(args.out, r.plan_id)
+    # imported here, not before the parse: pyarrow takes ~0.1 s to import, which
+    # on a PDF happens in the preload thread while the page workers run
+    from .emit import write_outputs
+
     outs = [write_outputs(Path(args.out) / r.plan_id, r.outputs, r.extracted.source.sha256, force=args.force)
             for r in results]
     res, out = results[-1], outs[-1]

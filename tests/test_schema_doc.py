@@ -111,3 +111,12 @@ def test_pandas_reads_nullable_integers_as_integers(seed_text):
                 assert str(df[f.name].dtype) in ("Int32", "Int64"), (name, f.name, df[f.name].dtype)
             elif f.type == schemas.BOOL:
                 assert str(df[f.name].dtype) == "boolean", (name, f.name)
+
+
+def test_output_file_names_match_the_contract():
+    """outdir names the contract's files without importing pyarrow; the
+    names are those of schemas.CONTRACT, in the same order."""
+    from pipeline import outdir
+
+    assert outdir.CONTRACT_FILES == tuple(schemas.CONTRACT)
+    assert outdir.plan_files() == frozenset(schemas.CONTRACT) | {"document.json"}
