@@ -51,8 +51,6 @@ class _Lazy:
         return getattr(self.get(), attr)
 
 
-_lazy = _Lazy
-
 
 def compile_all() -> None:
     """Compile every pattern of this module now (tests: each one is valid)."""
@@ -73,8 +71,8 @@ SENTENCE_END = "。！？；…!?;"
 #: Closing marks that may follow a sentence end ("。”", "。）").
 CLOSERS = "”’）)」』】〕》"
 
-_IDEOGRAPH = _lazy(r"\p{Han}")
-_LATIN_OR_DIGIT = _lazy(r"[A-Za-z0-9]")
+_IDEOGRAPH = _Lazy(r"\p{Han}")
+_LATIN_OR_DIGIT = _Lazy(r"[A-Za-z0-9]")
 
 
 def is_ideograph(ch: str) -> bool:
@@ -136,7 +134,7 @@ def _compat_ideograph(ch: str) -> str:
     return ch
 
 
-_COMPAT_RE = _lazy(r"[\u2E80-\u2FDF\uF900-\uFAFF\U0002F800-\U0002FA1F]")
+_COMPAT_RE = _Lazy(r"[\u2E80-\u2FDF\uF900-\uFAFF\U0002F800-\U0002FA1F]")
 
 
 def normalize_text(text: str) -> str:
@@ -155,10 +153,10 @@ def normalize_text(text: str) -> str:
 #: Control characters that never belong to a plan's text: C0 except tab,
 #: line feed, carriage return and form feed (line and page structure), DEL,
 #: C1 (U+0080–U+009F, where U+009B is a terminal's CSI).
-CONTROL_CHARS = _lazy(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+CONTROL_CHARS = _Lazy(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 # What a terminal must never receive raw: every C0/C1 control (ESC, BEL,
 # CR, newline …) and the bidirectional overrides that reorder a line.
-_TERMINAL_UNSAFE = _lazy(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_TERMINAL_UNSAFE = _Lazy(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def remove_controls(text: str) -> tuple[str, int]:
@@ -186,7 +184,7 @@ def terminal_safe(text: str) -> str:
 # font read through the wrong encoding lands ("Ã¤ÄÜ").  Any script that
 # plans are written in (Han, Latin, Tibetan, Uyghur, Mongolian, Korean …)
 # counts as plausible.
-_IMPLAUSIBLE = _lazy(r"[\p{Cc}\p{Co}\p{Cs}\p{Cn}\uFFFD\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u036F]")
+_IMPLAUSIBLE = _Lazy(r"[\p{Cc}\p{Co}\p{Cs}\p{Cn}\uFFFD\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u036F]")
 
 
 def implausible_count(text: str) -> int:
@@ -201,13 +199,13 @@ def implausible_count(text: str) -> int:
 # Chinese text, ``- -`` for a dash.  Recognised per document (a table row's
 # single-digit cells ``1 2`` must not be merged in a normal text), then
 # repaired line by line.
-_SPACED_NUMBER = _lazy(r"(?<![\d.])\d[\d.%]?(?: [\d.%]{1,2})+(?![\d.%])")
-_SPACED_CUE = _lazy(r"\d(?: \d)+ ?[年月日%万亿元个]|\p{Han} [,;，。、；：] ?\p{Han}")
-_CJK_PUNCT_SPACES = _lazy(r" *([，。、；：！？）》」』】”’]) *| *([（《「『【“‘]) *")
+_SPACED_NUMBER = _Lazy(r"(?<![\d.])\d[\d.%]?(?: [\d.%]{1,2})+(?![\d.%])")
+_SPACED_CUE = _Lazy(r"\d(?: \d)+ ?[年月日%万亿元个]|\p{Han} [,;，。、；：] ?\p{Han}")
+_CJK_PUNCT_SPACES = _Lazy(r" *([，。、；：！？）》」』】”’]) *| *([（《「『【“‘]) *")
 _ASCII_PUNCT = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？"}
-_ASCII_PUNCT_CJK = _lazy(r"(?:(?<=[\p{Han}”’）》\d%])|^) *([,;:!?]) *(?=[\p{Han}“‘（《\s]|$)")
-_DASH_PAIR = _lazy(r"(?<![A-Za-z0-9-])- ?-(?![A-Za-z0-9-])")
-_SPACE_BETWEEN_HAN = _lazy(r"(?<=\p{Han}) +(?=\p{Han})")
+_ASCII_PUNCT_CJK = _Lazy(r"(?:(?<=[\p{Han}”’）》\d%])|^) *([,;:!?]) *(?=[\p{Han}“‘（《\s]|$)")
+_DASH_PAIR = _Lazy(r"(?<![A-Za-z0-9-])- ?-(?![A-Za-z0-9-])")
+_SPACE_BETWEEN_HAN = _Lazy(r"(?<=\p{Han}) +(?=\p{Han})")
 
 
 def spaced_style(text: str) -> bool:
@@ -385,7 +383,7 @@ def _is_latin(ch: str) -> bool:
     return bool(_LATIN_OR_DIGIT.fullmatch(ch)) or ch in ".%+-/&"
 
 
-_SPACE_RUN = _lazy(r"\s+")
+_SPACE_RUN = _Lazy(r"\s+")
 
 
 def clean_spaces(text: str) -> str:
@@ -429,7 +427,7 @@ def ends_sentence(text: str) -> bool:
 NO_LINE_START = "，。、；：！？…‥）》」』】〕〉”’%‰·,.;:!?)]}"
 #: … and these never end one (they go down with the character after them).
 NO_LINE_END = "（《「『【〔〈“‘([{"
-_WORD = _lazy(r"[A-Za-z0-9][A-Za-z0-9.,:/%+\-]*")
+_WORD = _Lazy(r"[A-Za-z0-9][A-Za-z0-9.,:/%+\-]*")
 
 
 def lead_token(text: str) -> str:
@@ -545,11 +543,11 @@ class Numbering:
 
 #: The words of the strong outline labels (第N篇 / 第N编 / 第N部分 are parts).
 STRONG_WORDS = "篇|编|部分|章|节"
-_STRONG = _lazy(rf"^第\s*({NUMBER})\s*({STRONG_WORDS})")
+_STRONG = _Lazy(rf"^第\s*({NUMBER})\s*({STRONG_WORDS})")
 _STRONG_RANK = {"篇": RANK_PART, "编": RANK_PART, "部分": RANK_PART, "章": RANK_CHAPTER, "节": RANK_SECTION}
 #: A strong label anywhere in a text (headings run together or appended to a
 #: paragraph by the extraction: ``…人才保障 。第四节增进民族团结``).
-STRONG_LABEL_ANYWHERE = _lazy(rf"第\s*({NUMBER})\s*({STRONG_WORDS})")
+STRONG_LABEL_ANYWHERE = _Lazy(rf"第\s*({NUMBER})\s*({STRONG_WORDS})")
 _WEAK = [
     (RANK_CN, re.compile(rf"^({CN_NUMERAL})\s*([、，,．.])(?![\d{CN_DIGITS}十])")),
     (RANK_PCN, re.compile(rf"^[（(]\s*({CN_NUMERAL})\s*[）)]")),
@@ -606,7 +604,7 @@ _DAMAGED = [
     (RANK_AR, re.compile(r"^(\d{1,2})\s*[，,](?!\d)")),
     (RANK_AR, re.compile(r"^(\d{1,2})(?=\p{Han})(?!年|月|日|个|万|亿|千|百|多|余|项|家|名|人|岁|倍|次|天|条|座|所|种|类|期)")),
 ]
-_STRONG_DAMAGED = _lazy(rf"^第\s*([^\s\p{{Han}}]{{1,2}}|[^\s篇编章节部]{{1,2}}?)\s*({STRONG_WORDS})")
+_STRONG_DAMAGED = _Lazy(rf"^第\s*([^\s\p{{Han}}]{{1,2}}|[^\s篇编章节部]{{1,2}}?)\s*({STRONG_WORDS})")
 
 
 def match_damaged_numbering(text: str) -> Numbering | None:
@@ -655,31 +653,31 @@ def numbered_start(text: str, expected: int) -> str | None:
 
 # Other line-level markers ---------------------------------------------------
 
-COLUMN_TITLE = _lazy(r"^专栏\s*(\d{1,3}|[一二三四五六七八九十]+)(?:\s*[:：]\s*|\s+|(?=\p{Han}|[“《（]))(.*)$")
-ANNEX = _lazy(rf"^(附件|附表|附录)\s*({NUMBER})?\s*[:：]?\s*(.*)$")
-NOTE = _lazy(r"^注\s*[：:]\s*")
-FIGURE_CAPTION = _lazy(r"(?:^图\s*\d+[\s.:：、]|(?:示意图|规划图|布局图|分布图|结构图|框架图|格局图)$)")
-TABLE_CAPTION = _lazy(r"(?:^(?:附\s*)?表\s*\d+[\s.:：、]|(?:汇总表|指标表|一览表|情况表|计划表|项目表|清单)$)")
-UNIT_LINE = _lazy(r"^(?:投资)?(?:计量)?单位\s*[:：]\s*(\S+)$")
-PAGE_NUMBER = _lazy(r"^(?:[—–\-－]\s*\d{1,4}\s*[—–\-－]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d{1,4}|[-—]?\s*\d{1,4}\s*/\s*\d{1,4})$")
+COLUMN_TITLE = _Lazy(r"^专栏\s*(\d{1,3}|[一二三四五六七八九十]+)(?:\s*[:：]\s*|\s+|(?=\p{Han}|[“《（]))(.*)$")
+ANNEX = _Lazy(rf"^(附件|附表|附录)\s*({NUMBER})?\s*[:：]?\s*(.*)$")
+NOTE = _Lazy(r"^注\s*[：:]\s*")
+FIGURE_CAPTION = _Lazy(r"(?:^图\s*\d+[\s.:：、]|(?:示意图|规划图|布局图|分布图|结构图|框架图|格局图)$)")
+TABLE_CAPTION = _Lazy(r"(?:^(?:附\s*)?表\s*\d+[\s.:：、]|(?:汇总表|指标表|一览表|情况表|计划表|项目表|清单)$)")
+UNIT_LINE = _Lazy(r"^(?:投资)?(?:计量)?单位\s*[:：]\s*(\S+)$")
+PAGE_NUMBER = _Lazy(r"^(?:[—–\-－]\s*\d{1,4}\s*[—–\-－]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d{1,4}|[-—]?\s*\d{1,4}\s*/\s*\d{1,4})$")
 
 #: Front and back matter of an official document (GB/T 9704 公文 and its web and
 #: newspaper reprints): the issuing notice, its date line, the colophon (版记), a
 #: source header printed above the text, the adoption note under a title.
 # (the notice's title and date line: NOTICE and CN_DATE in "Plan metadata" below)
-COLOPHON_CUE = _lazy(r"(?:\d{4}\s*年.{1,6}日\s*印\s*发|抄\s*送\s*[：:]|主\s*送\s*[：:]|[初终]?\s*校\s*(?:对)?\s*[：:]|责任编辑\s*[：:])")
-SOURCE_HEADER = _lazy(r"(?:www\.|https?://|\.gov\.cn|\.com\b|分类号\s*[:：]|第\s*[A-Z]?\s*\d[\d\s]*版)")
-ADOPTION_NOTE = _lazy(r"(?:通过|批准|审议|印发|发布)\s*[）)]?\s*$")
-GLOSSARY_TITLE = _lazy(r"^\s*(?:附\s*[：:]?\s*)?(?:名\s*词\s*解\s*释|术\s*语\s*解\s*释|名\s*词\s*术\s*语)\s*$")
+COLOPHON_CUE = _Lazy(r"(?:\d{4}\s*年.{1,6}日\s*印\s*发|抄\s*送\s*[：:]|主\s*送\s*[：:]|[初终]?\s*校\s*(?:对)?\s*[：:]|责任编辑\s*[：:])")
+SOURCE_HEADER = _Lazy(r"(?:www\.|https?://|\.gov\.cn|\.com\b|分类号\s*[:：]|第\s*[A-Z]?\s*\d[\d\s]*版)")
+ADOPTION_NOTE = _Lazy(r"(?:通过|批准|审议|印发|发布)\s*[）)]?\s*$")
+GLOSSARY_TITLE = _Lazy(r"^\s*(?:附\s*[：:]?\s*)?(?:名\s*词\s*解\s*释|术\s*语\s*解\s*释|名\s*词\s*术\s*语)\s*$")
 # How a plan's title ends (…规划纲要, …计划（草案）): PLAN_TITLE, in "Plan metadata" below.
 
 #: Words of a table header row (indicator and project tables).
-TABLE_HEADER_WORDS = _lazy(
+TABLE_HEADER_WORDS = _Lazy(
     r"(指标|序号|属性|基期|目标值|年均增长|单位|项目名称|项目类别|建设内容|总投资|起止|20\d\d\s*年|类别|备注)"
 )
 
 #: Lead term of a 专栏 entry or topic sentence: a short clause ending in 。
-LEAD_TERM = _lazy(r"^\s*([^，。；：,;:\s][^，。；：,;:]{0,17}?)\s*。")
+LEAD_TERM = _Lazy(r"^\s*([^，。；：,;:\s][^，。；：,;:]{0,17}?)\s*。")
 
 # --------------------------------------------------------------------------
 # Vocabularies for tables
@@ -696,7 +694,7 @@ QUALIFIER_PHRASES = ("完成市下达任务", "完成省下达任务", "完成�
 #: their family — ``完成市下达目标``, ``完成省下达指标``, ``达到国家要求``,
 #: ``与经济增长基本同步``, ``新增一批``, ``持续提升``, ``稳步提高`` (a qualifier
 #: with no value).
-QUALIFIER_PHRASE = _lazy(
+QUALIFIER_PHRASE = _Lazy(
     r"^(?:(?:完成|达到|实现|落实)(?:国家|省|省级|市|市级|区|县|上级)?(?:下达|核定|确定|规定)?的?"
     r"(?:任务|目标|指标|要求|计划)(?:任务|值)?"
     r"|与[\p{Han}]{1,10}(?:基本)?同步(?:增长)?"
@@ -737,38 +735,38 @@ _QSUF = "|".join(re.escape(x) for x in sorted(set(QUALIFIER_SUFFIXES), key=len, 
 
 #: A value cell holding one number: optional qualifier prefix, optional
 #: [brackets] (cumulative value), optional %/‰, optional qualifier suffix.
-QUALIFIED_NUMBER = _lazy(
+QUALIFIED_NUMBER = _Lazy(
     rf"^(?P<pre>{_QPRE})?\s*(?P<open>[\[［【〔])?\s*(?P<num>{_NUM_BODY})\s*(?P<pct>%|‰|％)?\s*"
     rf"(?P<close>[\]］】〕])?\s*(?P<pct2>%|‰|％)?\s*(?P<suf>{_QSUF})?$")
 #: A range of values (``3-5``, ``40—45``, ``3～5%``, ``10至15``): low, high,
 #: optional %/‰ and qualifier suffix.  Tried after a single number, so a lone
 #: negative number (``-0.5``) is not a range; a year range is its own type.
-VALUE_RANGE = _lazy(
+VALUE_RANGE = _Lazy(
     rf"^(?P<pre>{_QPRE})?\s*(?P<lo>{_NUM_BODY})\s*(?P<pct1>%|‰|％)?\s*(?:[-—–~～至－]+|到)\s*"
     rf"(?P<hi>{_NUM_BODY})\s*(?P<pct>%|‰|％)?\s*(?P<suf>{_QSUF})?$")
 #: A year range cell (建设起止年限): ``2019-2025``, ``2021—2025``, ``2020～2025年``.
-YEAR_RANGE = _lazy(r"^(\d{4})\s*(?:年)?\s*[-—–~～至－]\s*(\d{4})\s*年?$")
+YEAR_RANGE = _Lazy(r"^(\d{4})\s*(?:年)?\s*[-—–~～至－]\s*(\d{4})\s*年?$")
 #: A count cell (``32个大项``) and a count inside a category name (``（3个大项）``).
-COUNT_CELL = _lazy(r"^(\d+)\s*个\s*(?:大项|项目|子项|项)$")
-COUNT_IN_NAME = _lazy(r"\s*[（(]\s*(?:共\s*)?(\d+)\s*个\s*(?:大项|项目|子项|项)\s*[）)]\s*$")
+COUNT_CELL = _Lazy(r"^(\d+)\s*个\s*(?:大项|项目|子项|项)$")
+COUNT_IN_NAME = _Lazy(r"\s*[（(]\s*(?:共\s*)?(\d+)\s*个\s*(?:大项|项目|子项|项)\s*[）)]\s*$")
 #: A unit in parentheses at the end of an indicator name (``（亿元）``, ``（%）``).
-TRAILING_PAREN = _lazy(r"[（(]([^（）()]{1,12})[）)]\s*$")
+TRAILING_PAREN = _Lazy(r"[（(]([^（）()]{1,12})[）)]\s*$")
 
 #: Row labels at the start of a table row: total, category 一/一、, subcategory
 #: （一）, item 1 / 1. / 1、 (a dot followed by a digit is a decimal, not a label).
-ROW_LABEL_TOTAL = _lazy(rf"^({'|'.join(TOTAL_LABELS)})(?=\s|\d|$)")
-ROW_LABEL_SUB = _lazy(rf"^[（(]\s*({_CN_NUM})\s*[）)]\s*")
-ROW_LABEL_CAT = _lazy(rf"^({_CN_NUM})(?:\s*[、，,．.](?![\d])\s*|\s+)")
-ROW_LABEL_ITEM = _lazy(r"^(\d{1,3})(?:\s*[.．、](?!\d)\s*|\s+)")
+ROW_LABEL_TOTAL = _Lazy(rf"^({'|'.join(TOTAL_LABELS)})(?=\s|\d|$)")
+ROW_LABEL_SUB = _Lazy(rf"^[（(]\s*({_CN_NUM})\s*[）)]\s*")
+ROW_LABEL_CAT = _Lazy(rf"^({_CN_NUM})(?:\s*[、，,．.](?![\d])\s*|\s+)")
+ROW_LABEL_ITEM = _Lazy(r"^(\d{1,3})(?:\s*[.．、](?!\d)\s*|\s+)")
 
 #: Header vocabulary: a header fragment that starts a new header cell (a
 #: fragment alone on its line that does not match continues the cell above:
 #: ``五年年均`` + ``增长``, ``年均增长`` + ``[累计]``, ``“十四五”`` + ``期间投资``).
-HEADER_CELL_START = _lazy(
+HEADER_CELL_START = _Lazy(
     r"^(?:序号|编号|指标|属性|项目|建设|总投资|计划|备注|单位|类别|领域|名称|基期|目标|规划|实际|年均|五年|"
     r"到|截至|截止|“|\"|\d{4}\s*年)")
 #: Header text that marks a leaf column (not a group spanning sub-columns).
-HEADER_LEAF = _lazy(r"(?:\d{4}\s*年|序号|编号|^指标$|属性|项目类别|项目名称|名称|内容|规模|投资|年限|起止|备注|单位)")
+HEADER_LEAF = _Lazy(r"(?:\d{4}\s*年|序号|编号|^指标$|属性|项目类别|项目名称|名称|内容|规模|投资|年限|起止|备注|单位)")
 
 #: Column roles from header text, tried in this order.
 HEADER_ROLES: tuple[tuple[str, re.Pattern], ...] = (
@@ -789,11 +787,11 @@ HEADER_ROLES: tuple[tuple[str, re.Pattern], ...] = (
     ("remark", re.compile(r"备注")),
 )
 #: Indicator measures from the header path of a value column.
-MEASURE_GROWTH = _lazy(r"(?:增长|增速|累计\]|\[累计|年均)")
-MEASURE_BASE = _lazy(r"(?:基期|基数|现状)")
-MEASURE_TARGET = _lazy(r"(?:目标|规划|预期)")
-MEASURE_ACTUAL = _lazy(r"(?:实际|完成情况|完成值)")
-YEAR_IN_HEADER = _lazy(r"(\d{4})\s*年")
+MEASURE_GROWTH = _Lazy(r"(?:增长|增速|累计\]|\[累计|年均)")
+MEASURE_BASE = _Lazy(r"(?:基期|基数|现状)")
+MEASURE_TARGET = _Lazy(r"(?:目标|规划|预期)")
+MEASURE_ACTUAL = _Lazy(r"(?:实际|完成情况|完成值)")
+YEAR_IN_HEADER = _Lazy(r"(\d{4})\s*年")
 
 
 @dataclass(frozen=True, slots=True)
@@ -928,11 +926,11 @@ def header_role(text: str) -> str | None:
 # --------------------------------------------------------------------------
 
 #: A quoted term: “双区”, “侨梦苑”.
-QUOTED_TERM = _lazy(r"“([^“”\n]{1,40})”")
+QUOTED_TERM = _Lazy(r"“([^“”\n]{1,40})”")
 #: Tokens that are only a number or a count (3, 2025年, 十大, 5个).
-NUMERIC_TOKEN = _lazy(r"^[零〇一二两三四五六七八九十百千万亿\d.,%‰+\-—]+[个项家年月日号大条座批次倍类种是期级届轮点]?$")
+NUMERIC_TOKEN = _Lazy(r"^[零〇一二两三四五六七八九十百千万亿\d.,%‰+\-—]+[个项家年月日号大条座批次倍类种是期级届轮点]?$")
 #: A label that is only numbering (``1``, ``（二）``, ``3.``), not a lead term.
-NUMERIC_LABEL = _lazy(r"^[\d一二三四五六七八九十（）()、.．]+$")
+NUMERIC_LABEL = _Lazy(r"^[\d一二三四五六七八九十（）()、.．]+$")
 
 
 # --------------------------------------------------------------------------
@@ -940,32 +938,32 @@ NUMERIC_LABEL = _lazy(r"^[\d一二三四五六七八九十（）()、.．]+$")
 # --------------------------------------------------------------------------
 
 #: A mark that ends a clause (the first one bounds a title that runs on into its text).
-CLAUSE_MARK = _lazy(r"[，、。；：,;:]")
+CLAUSE_MARK = _Lazy(r"[，、。；：,;:]")
 #: End of the title clause of a run-in heading (``（一）加快发展先进制造业。坚持…``).
-RUNIN_TITLE_END = _lazy(r"[。：:]")
+RUNIN_TITLE_END = _Lazy(r"[。：:]")
 #: Cues that a text line is a table row, not body text: a year range, an
 #: indicator attribute, a dash cell or a number cell between spaces.
-TABLE_ROW_CUE = _lazy(r"(\d{4}\s*[-—–~～]\s*\d{4}|预期性|约束性|\s[—–-]\s|\s\d[\d.,]*\s)")
+TABLE_ROW_CUE = _Lazy(r"(\d{4}\s*[-—–~～]\s*\d{4}|预期性|约束性|\s[—–-]\s|\s\d[\d.,]*\s)")
 #: A table-of-contents entry ends in leader dots or a wide gap and a page number.
-TOC_ENTRY = _lazy(r"(?:[…⋯·.．\-—_]{2,}|\s{2,}|…)\s*\d{1,4}\s*$")
+TOC_ENTRY = _Lazy(r"(?:[…⋯·.．\-—_]{2,}|\s{2,}|…)\s*\d{1,4}\s*$")
 #: The heading of a table of contents (目录, 目 录).
-TOC_TITLE = _lazy(r"^\s*目\s*录\s*$")
+TOC_TITLE = _Lazy(r"^\s*目\s*录\s*$")
 #: A TOC title run together with its first entry (``目录序言``).
-TOC_TITLE_RUN_IN = _lazy(r"^\s*目\s*录\s*(?:序\s*言|前\s*言|引\s*言|说\s*明|第\s*[零〇一二两三四五六七八九十百千\d]+\s*(?:篇|编|部分|章|节))")
+TOC_TITLE_RUN_IN = _Lazy(r"^\s*目\s*录\s*(?:序\s*言|前\s*言|引\s*言|说\s*明|第\s*[零〇一二两三四五六七八九十百千\d]+\s*(?:篇|编|部分|章|节))")
 #: Front-matter headings that a TOC lists before the first part or chapter.
-FRONT_MATTER_TITLE = _lazy(r"^\s*(?:序\s*言|前\s*言|引\s*言|导\s*言)\s*$")
+FRONT_MATTER_TITLE = _Lazy(r"^\s*(?:序\s*言|前\s*言|引\s*言|导\s*言)\s*$")
 #: A cell holding only a category number (``一``, ``二、``) or an item number (``1``, ``2.``).
-CN_NUMBER_ONLY = _lazy(r"^([一二三四五六七八九十]+)[、.．]?$")
-ARABIC_NUMBER_ONLY = _lazy(r"^(\d{1,3})[、.．]?$")
+CN_NUMBER_ONLY = _Lazy(r"^([一二三四五六七八九十]+)[、.．]?$")
+ARABIC_NUMBER_ONLY = _Lazy(r"^(\d{1,3})[、.．]?$")
 #: A header fragment that starts with a year (``2020年``).
-YEAR_START = _lazy(r"^\d{4}\s*年")
+YEAR_START = _Lazy(r"^\d{4}\s*年")
 #: Font names of a heavy face: Bold/Black/Heavy, and 黑体 (“Hei”: SimHei,
 #: STHeiti …), the conventional heavy face of Chinese official documents.
-BOLD_FONT_NAME = _lazy(r"(?i)(bold|black|heavy|semibold|demibold|[-,]bd\b|hei(?!ght))")
+BOLD_FONT_NAME = _Lazy(r"(?i)(bold|black|heavy|semibold|demibold|[-,]bd\b|hei(?!ght))")
 #: Characters that cannot be inside a harvested term.
-NOT_IN_TERM = _lazy(r"[，,。；;：:！!？?、“”‘’《》\s]")
+NOT_IN_TERM = _Lazy(r"[，,。；;：:！!？?、“”‘’《》\s]")
 #: A token that is only a number.
-NUMBER_ONLY = _lazy(r"^[\d.,%‰]+$")
+NUMBER_ONLY = _Lazy(r"^[\d.,%‰]+$")
 
 
 # --------------------------------------------------------------------------
@@ -989,57 +987,57 @@ _CN_YEAR_VALUE = {"〇": 0, "○": 0, "零": 0, "Ｏ": 0, "一": 1, "二": 2, "�
 YEAR = rf"(?:(?:19|20)\d\d|[{CN_YEAR_DIGITS}]{{4}})"
 _SPAN_SEP = r"\s*(?:年)?\s*[-—–~～至到－]+\s*"
 #: A span of years: 2021-2025年, 1981—1985, （2001年至2005年）, 一九九六～二○一○年.
-YEAR_SPAN = _lazy(rf"({YEAR}){_SPAN_SEP}({YEAR})\s*年?")
+YEAR_SPAN = _Lazy(rf"({YEAR}){_SPAN_SEP}({YEAR})\s*年?")
 #: A long-range horizon: 2035年远景目标, 二○一○年远景目标, 2035年远景规划.
-HORIZON = _lazy(rf"({YEAR})\s*年\s*远景(?:目标|规划|展望)")
+HORIZON = _Lazy(rf"({YEAR})\s*年\s*远景(?:目标|规划|展望)")
 #: The n-th five-year plan by its short name: “十四五”, 十五, “九五” — quoted, or
 #: followed by 规划/计划/时期/期间 (so 十五年 and 二〇三五 are not read).
-FYP_SHORT = _lazy(
+FYP_SHORT = _Lazy(
     r"(?:[“\"‘'「]\s*(十[一二三四五六七八九]?|[一二三四五六七八九])五\s*[”\"’'」]"
     r"|(?<![〇○零一二三四五六七八九十\d])(十[一二三四五六七八九]?|[一二三四五六七八九])五(?=规划|计划|时期|期间))")
 #: The n-th five-year plan in full: 第十四个五年规划, 第十一个五年（2006—2010年）规划.
-FYP_LONG = _lazy(
+FYP_LONG = _Lazy(
     rf"第([一二三四五六七八九十]+)个五年\s*(?:[（(]\s*({YEAR}){_SPAN_SEP}({YEAR})\s*年?\s*[）)])?\s*(?:规划|计划)")
 #: A date: 2021年12月24日, 二〇二一年三月十二日 (spaces between digits allowed).
-CN_DATE = _lazy(rf"({YEAR})\s*年\s*(\d{{1,2}}|[一二三四五六七八九十]{{1,3}})\s*月\s*"
+CN_DATE = _Lazy(rf"({YEAR})\s*年\s*(\d{{1,2}}|[一二三四五六七八九十]{{1,3}})\s*月\s*"
                      rf"(\d{{1,2}}|[一二三四五六七八九十]{{1,3}})\s*日")
 #: An adoption line: …日X人民代表大会第N次会议通过/批准.
-ADOPTION = _lazy(rf"(?P<date>{CN_DATE.pattern})\s*(?P<body>[^\s，。；()（）]{{2,40}}?会议)\s*"
+ADOPTION = _Lazy(rf"(?P<date>{CN_DATE.pattern})\s*(?P<body>[^\s，。；()（）]{{2,40}}?会议)\s*"
                       r"(?:审议)?(?:通过|批准)")
 #: A 文号 (document number): 国发〔2021〕4号, 江府〔2021〕5号, 文物革发[2021]41号.
-DOC_NUMBER = _lazy(r"(?<![\p{Han}])(\p{Han}{1,12}\s*[〔\[［【（(]\s*(?:19|20)\d\d\s*[〕\]］】）)]\s*\d{1,4}\s*号)")
+DOC_NUMBER = _Lazy(r"(?<![\p{Han}])(\p{Han}{1,12}\s*[〔\[［【（(]\s*(?:19|20)\d\d\s*[〕\]］】）)]\s*\d{1,4}\s*号)")
 #: The notice that issues a plan: X关于印发《…》的通知.
-NOTICE = _lazy(r"(?P<issuer>[\p{Han}、\s]{2,60}?)关于(?:印发|转发|发布|批转)\s*《?\s*(?P<title>[^《》]{2,80}?)\s*》?\s*的通知")
+NOTICE = _Lazy(r"(?P<issuer>[\p{Han}、\s]{2,60}?)关于(?:印发|转发|发布|批转)\s*《?\s*(?P<title>[^《》]{2,80}?)\s*》?\s*的通知")
 #: A plan's title ending (规划, 纲要, 计划, 方案, optionally (草案)).
-TITLE_END = _lazy(rf"(?:规划纲要|纲要|规划|计划)(?:\s*[（(](?:草案|征求意见稿|送审稿|修订稿|{YEAR}{_SPAN_SEP}{YEAR}\s*年?)[）)])?$")
+TITLE_END = _Lazy(rf"(?:规划纲要|纲要|规划|计划)(?:\s*[（(](?:草案|征求意见稿|送审稿|修订稿|{YEAR}{_SPAN_SEP}{YEAR}\s*年?)[）)])?$")
 #: How a plan's title ends (the same rule for the structure stage's title block).
 PLAN_TITLE = TITLE_END
 #: A title ending in a bracket (（草案）, （2024—2027年）) that runs into the
 #: sentence after it in one block: the bracket is where the title ends.
-TITLE_RUN_IN = _lazy(
+TITLE_RUN_IN = _Lazy(
     rf"^(?P<title>[\p{{Han}}“”\"（）()0-9—\-－~～、·]{{6,80}}?(?:规划纲要|纲要|规划|计划)\s*"
     rf"[（(](?:草案|征求意见稿|送审稿|修订稿|{YEAR}{_SPAN_SEP}{YEAR}\s*年?)[）)])(?=\S)")
 #: Words of the comprehensive plan (国民经济和社会发展规划/计划 of a government).
 DEVELOPMENT_PLAN = "国民经济和社会发展"
 #: The preamble naming the plan itself: 《X》（以下简称…）, or X（规划纲要）根据…编制.
-SELF_TITLE = _lazy(r"《(?P<title>[^《》]{4,90}?(?:纲要|规划|计划))》\s*[（(]\s*以下简称")
-LEADING_TITLE = _lazy(r"^(?P<title>[^《》，,。]{4,90}?(?:纲要|规划|计划))\s*[，,]?\s*(?:根据|依据|按照)")
+SELF_TITLE = _Lazy(r"《(?P<title>[^《》]{4,90}?(?:纲要|规划|计划))》\s*[（(]\s*以下简称")
+LEADING_TITLE = _Lazy(r"^(?P<title>[^《》，,。]{4,90}?(?:纲要|规划|计划))\s*[，,]?\s*(?:根据|依据|按照)")
 #: The proposal (建议) a comprehensive plan is drafted from: its issuer is the
 #: same government's party committee, its period the plan's.
-PROPOSAL = _lazy(r"《\s*(?P<org>中共[^《》]{0,40}?)\s*关于制定(?P<what>[^《》]{4,80}?)的建议\s*》")
+PROPOSAL = _Lazy(r"《\s*(?P<org>中共[^《》]{0,40}?)\s*关于制定(?P<what>[^《》]{4,80}?)的建议\s*》")
 #: The preamble's statement of the plan's period and government: …“十四五”时期
 #: （2021-2025年）X经济社会发展的….
-PERIOD_AND_PLACE = _lazy(
+PERIOD_AND_PLACE = _Lazy(
     rf"(?P<period>(?:[“\"][^”\"]{{1,4}}[”\"]|第[一二三四五六七八九十]+个五年)\s*(?:时期|期间))\s*"
     rf"(?:[（(]\s*(?P<a>{YEAR}){_SPAN_SEP}(?P<b>{YEAR})\s*年?\s*[）)])?\s*(?P<place>[^，。；、“”《》\s]{{2,30}}?)"
     r"(?:国民)?经济(?:和|与)?社会(?:发展)?")
 #: Characters of a title line on a cover (ideographs, quotes, brackets, digits,
 #: dashes): a line with ``/``, ``:`` or Latin text is a masthead, not a title.
-TITLE_LINE = _lazy(r"^[\p{Han}“”\"‘’（）()《》〈〉0-9—\-－~～、·]+$")
+TITLE_LINE = _Lazy(r"^[\p{Han}“”\"‘’（）()《》〈〉0-9—\-－~～、·]+$")
 #: Words a place name never begins with (是我省, 在全市 are not places).
 NOT_PLACE_START = "我本该各是的在对为其此与及等"
 #: Party committees: 中共X省委, 中共X市委, 中共X区委, X工委 → the place X.
-PARTY_ORG = _lazy(r"^中共\s*(?P<place>.*?)(?:工委|党工委|党委|委员会|委)?$")
+PARTY_ORG = _Lazy(r"^中共\s*(?P<place>.*?)(?:工委|党工委|党委|委员会|委)?$")
 
 
 def year_value(token: str) -> int | None:

@@ -220,4 +220,3 @@ def test_placeholder_pictures_of_the_seed_are_recorded_without_warning(tmp_path)
     ims = res.extracted.images
     assert [(im.page, im.kind, im.status) for im in ims] == [(51, "picture", "no_text"), (56, "picture", "no_text")]
     assert not [f for f in res.findings if f.check == "unread_image"]
-

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from operator import itemgetter
 
 from .. import cjk
 from ..model import Cell, PageImage, Region
@@ -57,8 +56,6 @@ class PageResult:
     n_dropped: int = 0                # text objects the text layer dropped (no Unicode mapping)
     n_textobjs: int = 0               # text objects on the page
 
-
-_TEXT = itemgetter("text")
 
 # -- reading frame -----------------------------------------------------------
 
@@ -255,7 +252,7 @@ def extract_page(page, page_no: int) -> PageResult:
                 kept.append(c if not k else {**c, "text": t})
         raw_chars = kept
     frame = reading_frame(raw_chars, float(page.width), float(page.height))
-    if max(map(len, map(_TEXT, raw_chars)), default=0) > 1:    # "(cid:N)" texts are longer than one character
+    if max((len(c["text"]) for c in raw_chars), default=0) > 1:    # "(cid:N)" texts are longer than one character
         unmapped = [is_unmapped(c["text"]) for c in raw_chars]
         n_unmapped = sum(unmapped)
         chars = [frame.char(c) for c, u in zip(raw_chars, unmapped) if not u]
