@@ -850,6 +850,20 @@ def _on_redelivery(signum, frame):  # pragma: no cover - exercised by a subproce
     raise KeyboardInterrupt
 
 
+def _forget_unhandled_interrupt() -> None:
+    """Clear CPython's "a KeyboardInterrupt went unhandled" flag.
+
+    ``exec``/``eval`` of a string (dataclasses, namedtuple and many libraries
+    build functions that way while modules are imported) sets a process-wide
+    flag when a KeyboardInterrupt leaves the string's code, even though the
+    interrupt is caught further up — here.  Under ``python -m`` the
+    interpreter reads that flag at exit and then kills itself with SIGINT
+    (exit -2) instead of exiting with the code :func:`main` returned.  The
+    flag is reset at the start of every string evaluation, so evaluating an
+    empty one clears it (no private API needed)."""
+    exec("", {})  # noqa: S102 - a constant: resets the interpreter's flag, runs nothing
+
+
 # OS errors that are the environment's, not a bug (exit 73 with the path)
 _ENV_ERRNOS = {"EACCES", "EPERM", "EROFS", "ENOSPC", "EDQUOT", "ENAMETOOLONG", "ENOTDIR", "EISDIR", "EEXIST",
                "ELOOP", "EMFILE", "ENFILE"}
@@ -921,6 +935,7 @@ def _run(args) -> int:
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         name = "SIGTERM" if _INTERRUPTED and _INTERRUPTED[0] == signal.SIGTERM else "SIGINT"
+        _forget_unhandled_interrupt()
         return _fail(args, args.cmd, 130, f"error: interrupted ({name})")
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

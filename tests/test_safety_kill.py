@@ -216,7 +216,7 @@ sys.exit(cli.main(["terms", "x"]))
 
 
 def test_a_redelivery_landing_while_the_interrupt_is_reported_is_ignored(env):
-    """The race CI hit once: the redelivery of :func:`cli._on_unraisable` was
+    """A race: the redelivery of :func:`cli._on_unraisable` was
     already pending when the interrupt was caught, its KeyboardInterrupt
     escaped ``main`` after the line was printed, and the process died of
     SIGINT (exit -2) instead of exiting 130."""
@@ -224,3 +224,32 @@ def test_a_redelivery_landing_while_the_interrupt_is_reported_is_ignored(env):
                        text=True, timeout=30)
     assert r.returncode == 130, (r.returncode, r.stderr)
     assert r.stderr.splitlines() == ["error: interrupted (SIGTERM)"], r.stderr
+
+
+_NESTED_EXEC_SCRIPT = r"""
+import sys
+from pipeline import cli
+
+def interrupted(args):                      # the signal lands inside code run by exec() of a string,
+    exec("import os, signal\nos.kill(os.getpid(), signal.SIGTERM)\nsum(range(10**6))")  # as a dataclass's is
+    print("ran to the end")
+    return 0
+
+cli.COMMANDS["terms"] = interrupted
+sys.exit(cli.main(["terms", "x"]))
+"""
+
+
+def test_an_interrupt_inside_exec_of_a_string_still_exits_130(env, tmp_path):
+    """What CI hit (SIGTERM 0.2 s into a parse, exit -2 after the one line):
+    a KeyboardInterrupt leaving code run by ``exec`` of a string sets
+    CPython's "unhandled KeyboardInterrupt" flag although the CLI catches it,
+    and under ``python -m`` the interpreter then dies of SIGINT at exit.  Run
+    as a module, as ``python -m pipeline`` is."""
+    (tmp_path / "nested_exec_interrupt.py").write_text(_NESTED_EXEC_SCRIPT)
+    run_env = dict(env, PYTHONPATH=os.pathsep.join([str(ROOT), str(tmp_path)]))
+    r = subprocess.run([sys.executable, "-m", "nested_exec_interrupt"], env=run_env, cwd=tmp_path,
+                       capture_output=True, text=True, timeout=30)
+    assert r.returncode == 130, (r.returncode, r.stderr)
+    assert r.stderr.splitlines() == ["error: interrupted (SIGTERM)"], r.stderr
+    assert "ran to the end" not in r.stdout
