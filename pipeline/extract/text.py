@@ -187,10 +187,17 @@ def parse_text(text: str, name: str | None = None) -> TextDoc:
 
     if markdown.looks_like_markdown(text, name):
         return markdown.parse_markdown(text)
+    from . import fixedwidth
+
     phys = split_pages(text)
     for i, role in find_furniture(phys).items():
         phys[i].furniture = role
-    return TextDoc(build_lines(phys), [], "plain")
+    pages: dict[int, list[tuple[int, str, int]]] = {}
+    for i, x in enumerate(phys):
+        if not x.furniture:
+            pages.setdefault(x.page, []).append((i, x.body, x.blanks))
+    regions, placed = fixedwidth.find_tables(sorted(pages.items()))
+    return TextDoc(build_lines(phys, placed=placed), regions, "plain")
 
 
 def blank_baseline(phys: list[PhysLine]) -> int | None:
@@ -209,11 +216,14 @@ def blank_baseline(phys: list[PhysLine]) -> int | None:
     return base
 
 
-def build_lines(phys: list[PhysLine], extra: list[dict] | None = None) -> list[Line]:
+def build_lines(phys: list[PhysLine], extra: list[dict] | None = None,
+                placed: dict | None = None) -> list[Line]:
     """Physical lines → Lines: normalised text, display width, indentation
     (when the text uses it), blank lines before (when they mean something),
     wide gaps split into segments.  ``extra[i]`` holds more Line fields for
-    ``phys[i]`` (the Markdown reader's)."""
+    ``phys[i]`` (the Markdown reader's); ``placed[i]`` the runs and Region of
+    a row of a space-aligned table (:mod:`.fixedwidth`), one Line per run
+    with its box."""
     base = blank_baseline(phys)
     spaced = cjk.spaced_style("\n".join(x.body for x in phys[:5000]))
     if spaced:
@@ -231,6 +241,10 @@ def build_lines(phys: list[PhysLine], extra: list[dict] | None = None) -> list[L
         fields = extra[k] if extra else {}
         new_page = x.page != prev_page
         prev_page = x.page
+        if placed and k in placed:
+            _placed_lines(lines, x, placed[k], None if base is None or new_page or x.page_first
+                          else float(max(0, x.blanks - base)))
+            continue
         for seg_no, (gap, piece) in enumerate(_split_segments(body) if not x.furniture else [(0.0, body)]):
             txt = cjk.normalize_text(piece).strip()
             if spaced:
@@ -254,6 +268,22 @@ def build_lines(phys: list[PhysLine], extra: list[dict] | None = None) -> list[L
         for ln in lines:
             ln.break_before = True
     return lines
+
+
+def _placed_lines(lines: list[Line], x: PhysLine, row, gap_before: float | None) -> None:
+    """The Lines of one row of a space-aligned table: a Line per run, with
+    its box and Region (see :mod:`.fixedwidth`)."""
+    from .fixedwidth import EM
+
+    seg_no = 0
+    for x0, x1, piece in row.runs:
+        txt = cjk.normalize_text(piece).strip()
+        if not txt:
+            continue
+        lines.append(Line(order=len(lines), page=x.page, text=txt, width=cjk.display_width(txt), indent=None,
+                          source_line=x.source_line, segment=seg_no, gap_before=gap_before if seg_no == 0 else 0.0,
+                          x0=x0, x1=x1, top=row.top, bottom=row.bottom, font_size=EM, region=row.region))
+        seg_no += 1
 
 
 #: Sentence-per-line text: hardly any line ends with sentence punctuation.

@@ -54,8 +54,10 @@ from .. import cjk
 from ..model import Line, Region
 from .base import Grid
 from .grid import PageFragment, PlacedCell, row_label_start, stack_fragments
+from .textgrid import split_cells
 
 SNAP = 3.0              # points: rule ends and shading edges closer than this coincide
+_TEXT_COLUMN = 1.0      # a text's table (extract.fixedwidth): x is in columns
 MIN_SUPPORT = 2         # text rows that must show a gap for a column boundary
 PITCH_TOL_EM = 0.15     # a wrapped cell's next line follows within this of its line pitch
 DEFAULT_PITCH_EM = 1.5  # line pitch when no wrapped cell shows it
@@ -123,6 +125,20 @@ def _split_line(ln: Line, origin: float) -> list[_Piece]:
     em = max(ln.font_size or 0.0, 0.8 * (bottom - top), 1.0)
     text = ln.text.strip()
     words = text.split()
+    if ln.source_line is not None and len(words) > 1:
+        # a run of a text's table (extract.fixedwidth): two cells a single
+        # space apart are told from one cell's own spaces (7 左右, 2020 年,
+        # 预计 99.8, 单位 GDP) as in run-together text tables, and a numbered
+        # row label after a space starts a cell (森林 22.森林覆盖率)
+        words = []
+        for w in split_cells(text):
+            parts = w.split(" ")
+            words.append(parts[0])
+            for part in parts[1:]:
+                if row_label_start(part) and not part.isdigit():
+                    words.append(part)
+                else:
+                    words[-1] += " " + part
     if len(words) <= 1:
         return [_Piece(text, ln, x0, x1, top, bottom, em)]
     scale = (x1 - x0) / (_units(text) or 1)
@@ -162,8 +178,9 @@ def _band(bounds: list[float], x: float) -> int:
 
 def _assign(p: _Piece, bounds: list[float]) -> None:
     """Column range of a piece: it spans into a column only when it runs a
-    quarter em into it."""
-    tol = min(0.25 * p.em, 0.25 * (p.x1 - p.x0))
+    quarter em into it (a text's table: a column, its resolution)."""
+    reach = 0.25 * p.em if p.line.source_line is None else max(0.25 * p.em, _TEXT_COLUMN)
+    tol = min(reach, 0.25 * (p.x1 - p.x0))
     p.c0 = _band(bounds, p.x0 + tol)
     p.c1 = max(_band(bounds, p.x1 - tol) + 1, p.c0 + 1)
 
@@ -307,6 +324,7 @@ class _Page:
     origin: float
     head_bottom: float | None = None      # y of the header's bottom, when it has one
     shaded: list[tuple[float, float, float, float, str]] = field(default_factory=list)
+    fixed_pitch: bool = False             # lines of a text (one pitch apart: see _fixed_rows)
 
     def full_rules(self) -> list[float]:
         w = self.region.x1 - self.region.x0
@@ -406,9 +424,9 @@ def _header_cells(page: _Page, pieces: list[_Piece], bounds: list[float], used: 
         blocks = [(_Block(ps or [], c0, c1), top, bottom) for top, bottom, c0, c1, ps in boxes]
         placed = {id(p) for _, _, _, _, ps in boxes for p in ps}
         rest = [p for p in pieces if id(p) not in placed]
-        blocks += _header_blocks(rest, bounds)
+        blocks += _header_blocks(rest, bounds, page.fixed_pitch)
     else:
-        blocks = _header_blocks(pieces, bounds)
+        blocks = _header_blocks(pieces, bounds, page.fixed_pitch)
     # a line above all the other header cells is the table's title: one cell
     # across the table, whatever columns its centred text happens to cover
     n_cols = len(bounds) - 1
@@ -437,10 +455,11 @@ def _header_cells(page: _Page, pieces: list[_Piece], bounds: list[float], used: 
     return cells, n
 
 
-def _centre_ranges(row: list[_Piece], bounds: list[float]) -> None:
+def _centre_ranges(row: list[_Piece], bounds: list[float], slack: float = 0.0) -> None:
     """Header text is centred over its cell: widen each piece's column range
     (not into its neighbours' columns on the line) to the narrowest range
-    whose centre is the piece's."""
+    whose centre is the piece's (to 0.6 em, plus ``slack``: a text's table
+    places text to a column, not to a point)."""
     row = sorted(row, key=lambda p: p.x0)
     n = len(bounds) - 1
     for i, p in enumerate(row):
@@ -450,19 +469,42 @@ def _centre_ranges(row: list[_Piece], bounds: list[float]) -> None:
         cands = [(a, b) for a in range(lo, p.c0 + 1) for b in range(p.c1, hi + 1)]
         cands.sort(key=lambda ab: (ab[1] - ab[0], abs((bounds[ab[0]] + bounds[ab[1]]) / 2 - mid)))
         for a, b in cands:
-            if abs((bounds[a] + bounds[b]) / 2 - mid) <= 0.6 * p.em:
+            if abs((bounds[a] + bounds[b]) / 2 - mid) <= 0.6 * p.em + slack:
                 p.c0, p.c1 = a, b
                 break
 
 
-def _header_blocks(pieces: list[_Piece], bounds: list[float] | None = None) -> list[tuple[_Block, float, float]]:
+def _header_blocks(pieces: list[_Piece], bounds: list[float] | None = None,
+                   fixed_pitch: bool = False) -> list[tuple[_Block, float, float]]:
     """Header pieces → cells: pieces over the same columns on consecutive
-    lines are one (wrapped) header cell."""
+    lines are one (wrapped) header cell.
+
+    In a text's table (``fixed_pitch``) every line of the header is a line of
+    its own, so the lines of centred cells of different heights interleave
+    (``序`` / ``指标`` / ``号``; ``五年年`` / ``2020 年`` / ``均增长``).  There
+    a piece continues the nearest cell above it in its columns when it lies
+    in the same columns, or when it does not start a header term (``值``
+    under ``“十三五”规划目标``, ``均增长``, ``性``: cjk.HEADER_CELL_START);
+    otherwise it is a cell of its own (``2020 年`` under its group)."""
     out: list[tuple[_Block, float, float]] = []
     for row in _baselines(pieces):
         if bounds is not None:
-            _centre_ranges(row, bounds)
+            # a text's column is 1/EM em: its positions are off by up to one
+            # column at each end
+            _centre_ranges(row, bounds, 2.0 if fixed_pitch else 0.0)
         for p in row:
+            if fixed_pitch:
+                above = [k for k, (o, _, _) in enumerate(out) if o.c0 < p.c1 and p.c0 < o.c1]
+                if above:
+                    k = max(above, key=lambda k: (out[k][0].last.top, k))
+                    b, top, _ = out[k]
+                    if (b.c0, b.c1) == (p.c0, p.c1) or \
+                            not cjk.HEADER_CELL_START.match(cjk.strip_all_space(p.text)):
+                        b.add(p)
+                        out[k] = (b, top, p.bottom)
+                        continue
+                out.append((_Block([p], p.c0, p.c1), p.top, p.bottom))
+                continue
             for b, top, bottom in reversed(out):
                 if (b.c0, b.c1) == (p.c0, p.c1) and p.top - b.last.bottom < 1.0 * p.em:
                     b.add(p)
@@ -670,23 +712,28 @@ class _Sweep:
         return [row for row in out if row.blocks]
 
     def label_rows(self, rows: list[_Row], b: _Block) -> list[_Row]:
-        """Rows beside a label cell: those its lines overlap (else the nearest),
-        and the rows between them; never a row whose own text covers the column."""
-        hit: list[int] = []
-        for p in b.pieces:
-            cands = [k for k, r in enumerate(rows) if not r.category and b.c0 not in r.occupies]
-            if not cands:
-                continue
-            over = [k for k in cands if min(rows[k].bottom, p.bottom) - max(rows[k].top, p.top) > 0]
-            if over:
-                hit += over
-            else:
-                mid = (p.top + p.bottom) / 2
-                hit.append(min(cands, key=lambda k: min(abs(rows[k].top - mid), abs(rows[k].bottom - mid))))
-        if not hit:
-            return []
-        lo, hi = min(hit), max(hit)
-        return [rows[k] for k in range(lo, hi + 1)]
+        """Rows beside a label cell (:func:`_label_rows`)."""
+        return _label_rows(rows, b)
+
+
+def _label_rows(rows: list[_Row], b: _Block) -> list[_Row]:
+    """Rows beside a label cell: those its lines overlap (else the nearest),
+    and the rows between them; never a row whose own text covers the column."""
+    hit: list[int] = []
+    for p in b.pieces:
+        cands = [k for k, r in enumerate(rows) if not r.category and b.c0 not in r.occupies]
+        if not cands:
+            continue
+        over = [k for k in cands if min(rows[k].bottom, p.bottom) - max(rows[k].top, p.top) > 0]
+        if over:
+            hit += over
+        else:
+            mid = (p.top + p.bottom) / 2
+            hit.append(min(cands, key=lambda k: min(abs(rows[k].top - mid), abs(rows[k].bottom - mid))))
+    if not hit:
+        return []
+    lo, hi = min(hit), max(hit)
+    return [rows[k] for k in range(lo, hi + 1)]
 
 
 def _zones(page: _Page) -> list[tuple[float, float]]:
@@ -709,15 +756,19 @@ def _body_frag(page: _Page, body: list[_Piece], frag: PageFragment, r0: int, n_c
         zone = [p for p in body if ztop < (p.top + p.bottom) / 2 < zbottom]
         if not zone:
             continue
-        sw = _Sweep(n_cols, key_cols, label_cols, labelled, pitch)
-        breaks = sorted(y for y, _, _ in partial if ztop < y < zbottom)
-        for line in _baselines(zone):
-            y = min(p.top for p in line)
-            while breaks and breaks[0] < y:
-                breaks.pop(0)
-                sw.force_break()
-            sw.feed(line)
-        rows = sw.settle()
+        fixed = _fixed_rows(zone, n_cols, key_cols, label_cols) if page.fixed_pitch else None
+        if fixed is not None:
+            rows, labels = fixed
+        else:
+            sw = _Sweep(n_cols, key_cols, label_cols, labelled, pitch)
+            breaks = sorted(y for y, _, _ in partial if ztop < y < zbottom)
+            for line in _baselines(zone):
+                y = min(p.top for p in line)
+                while breaks and breaks[0] < y:
+                    breaks.pop(0)
+                    sw.force_break()
+                sw.feed(line)
+            rows, labels = sw.settle(), sw.labels
         if frag.first_keyed is None and rows:
             frag.first_keyed = rows[0].keyed
         for row in rows:
@@ -726,8 +777,8 @@ def _body_frag(page: _Page, body: list[_Piece], frag: PageFragment, r0: int, n_c
         for row in rows:
             for b in row.blocks:
                 frag.cells.append(_cell(b, index[id(row)], 1, page.region.page, used))
-        spans = _label_spans(rows, sw.labels, sw.label_rows)
-        for b in sw.labels:
+        spans = _label_spans(rows, labels, _label_rows)
+        for b in labels:
             rs = [index[id(x)] for x in spans.get(id(b), [])]
             if rs:
                 frag.cells.append(_cell(b, rs[0], rs[-1] - rs[0] + 1, page.region.page, used))
@@ -736,6 +787,204 @@ def _body_frag(page: _Page, body: list[_Piece], frag: PageFragment, r0: int, n_c
                 rows.append(_Row(b.pieces[0].top, b.pieces[-1].bottom))
         r += len(rows)
     frag.n_rows = r
+
+
+#: A line of a text's table holding this many complete values (numbers, —,
+#: 预期性 …) is a row's spine: the line its one-line cells are printed on.
+SPINE_VALUES = 2
+
+
+def _fixed_rows(zone: list[_Piece], n_cols: int, key_cols: set[int], label_cols: set[int]
+                ) -> tuple[list[_Row], list[_Block]] | None:
+    """Rows of a zone of a text's table, where every line is one pitch from
+    the next, so spacing cannot tell a cell's next line from the next row's
+    first line.  What does tell them apart is how a row is printed: its
+    one-line cells share one line (the row's *spine*: a line with
+    SPINE_VALUES complete values or more), and a taller cell is either
+    printed from the top (its first line on the spine, the rest below it) or
+    centred on the spine (as many lines above it as below).  A spine with no
+    text in a column that has text below it before the next spine can only be
+    centred; then the lines between two spines are shared out, column by
+    column, so that each cell is best centred (:func:`_centred_split`).
+    Otherwise a line belongs to the spine above it.  Lines above the first
+    spine of a page that no centring explains, and lines below its last one,
+    are rows of their own (the parts of rows cut by a page break, joined by
+    :func:`pipeline.tables.grid.stack_fragments`).  None when the zone has no
+    spine (a table of text: the sweep reads it)."""
+    lines = _baselines(zone)
+
+    def is_label(p: _Piece) -> bool:
+        return p.c0 in label_cols and p.c1 == p.c0 + 1 and not p.typed and not row_label_start(p.text)
+
+    kinds: list[str] = []          # "spine" | "category" | "float"
+    for line in lines:
+        rest = [p for p in line if not is_label(p)]
+        lab = cjk.row_label(rest[0].text) if len(rest) == 1 and len(line) == 1 else None
+        if lab and lab[0] in ("cat", "sub") and cjk.cell_type(lab[3]) == "text":
+            kinds.append("category")
+        elif sum(1 for p in rest if p.typed) >= SPINE_VALUES:
+            kinds.append("spine")
+        else:
+            kinds.append("float")
+    if "spine" not in kinds:
+        return None
+    # per line: its non-label pieces by start column
+    cols: list[dict[int, list[_Piece]]] = []
+    for line in lines:
+        d: dict[int, list[_Piece]] = {}
+        if len(line) > 1 and line[0].c0 in key_cols and row_label_start(line[0].text) and \
+                line[1].c0 == line[0].c0 and line[0].c0 + 1 < n_cols:
+            # a row label is a cell of its own: the text a space after it
+            # (20 能源综合生产能力) starts the next column
+            line[1].c0 = line[0].c0 + 1
+            line[1].c1 = max(line[1].c1, line[1].c0 + 1)
+        for p in line:
+            if not is_label(p):
+                d.setdefault(p.c0, []).append(p)
+        cols.append(d)
+    # groups of lines between category lines; each group's spines
+    groups: list[list[int]] = [[]]
+    for i, k in enumerate(kinds):
+        if k == "category":
+            groups.append([])
+        else:
+            groups[-1].append(i)
+    centred = False
+    for g in groups:
+        sp = [i for i in g if kinds[i] == "spine"]
+        for a, b in zip(sp, sp[1:] + [None]):
+            after = [i for i in g if i > a and (b is None or i < b)]
+            if any(c not in cols[a] for i in after for c in cols[i]):
+                centred = True
+    owner: dict[tuple[int, int], int | str] = {}    # (line, column) → spine line, or "top"/"bottom"
+    nonempty = [g for g in groups if any(kinds[i] == "spine" for i in g)]
+    for gi, g in enumerate(groups):
+        sp = [i for i in g if kinds[i] == "spine"]
+        if not sp:
+            for i in g:                        # no spine: the lines are a row of their own
+                for c in cols[i]:
+                    owner[(i, c)] = "top" if not nonempty or g is not nonempty[-1] and gi == 0 else "bottom"
+            continue
+        first, last = g is nonempty[0] and gi == groups.index(nonempty[0]), g is nonempty[-1]
+        for c in sorted({c for i in g for c in cols[i]}):
+            on = [c in cols[i] for i in sp]
+            gaps = [[i for i in g if kinds[i] != "spine" and c in cols[i] and
+                     (k == 0 or i > sp[k - 1]) and (k == len(sp) or i < sp[k])] for k in range(len(sp) + 1)]
+            if centred:
+                split = _centred_split([len(x) for x in gaps], on, first, last)
+            else:
+                split = [0] + [len(x) for x in gaps[1:]]       # top-aligned: every line to the spine above
+                split[0] = 0 if first else len(gaps[0])
+            # split[0]: lines of the top gap given to the first spine (the
+            # last ones); split[k]: lines of gap k given to spine k-1 (the
+            # first ones), the rest to spine k
+            top_gap = gaps[0]
+            for j, i in enumerate(top_gap):
+                owner[(i, c)] = sp[0] if j >= len(top_gap) - split[0] else "top"
+            for k in range(1, len(sp) + 1):
+                gap = gaps[k]
+                for j, i in enumerate(gap):
+                    if j < split[k]:
+                        owner[(i, c)] = sp[k - 1]
+                    else:
+                        owner[(i, c)] = sp[k] if k < len(sp) else "bottom"
+            for i in sp:
+                if c in cols[i]:
+                    owner[(i, c)] = i
+    rows: list[_Row] = []
+    by_owner: dict[int | str, dict[int, list[_Piece]]] = {}
+    for (i, c), o in sorted(owner.items(), key=lambda kv: kv[0]):
+        by_owner.setdefault(o, {}).setdefault(c, []).extend(cols[i][c])
+
+    def make(blocks: dict[int, list[_Piece]], keyed: bool) -> _Row:
+        ps = [p for b in blocks.values() for p in b]
+        r = _Row(min(p.top for p in ps), max(p.bottom for p in ps), keyed=keyed)
+        for c in sorted(blocks):
+            b = sorted(blocks[c], key=lambda p: (p.top, p.x0))
+            r.blocks.append(_Block(b, c, max(p.c1 for p in b)))
+            r.occupies.update(k for k in label_cols for p in b if p.c0 <= k < p.c1)
+            for p in b:
+                if r.key is None and p.c0 in key_cols and row_label_start(p.text):
+                    r.key = p
+        return r
+
+    if "top" in by_owner:
+        rows.append(make(by_owner["top"], False))
+    for i, k in enumerate(kinds):
+        if k == "category":
+            p = lines[i][0]
+            r = _Row(p.top, p.bottom, keyed=True, category=True)
+            r.blocks.append(_Block([p], 0, n_cols))
+            r.occupies = set(label_cols)
+            rows.append(r)
+        elif k == "spine" and i in by_owner:
+            rows.append(make(by_owner[i], True))
+    if "bottom" in by_owner:
+        rows.append(make(by_owner["bottom"], False))
+    # label-column cells: a column's labels on lines with nothing else over
+    # that column between them are one cell (森林 / 发展)
+    labels: list[_Block] = []
+    open_label: dict[int, _Block] = {}
+    for i, line in enumerate(lines):
+        if kinds[i] == "category":
+            open_label = {}
+            continue
+        for p in line:
+            if is_label(p):
+                b = open_label.get(p.c0)
+                if b is not None:
+                    b.add(p)
+                else:
+                    b = _Block([p], p.c0, p.c1)
+                    labels.append(b)
+                    open_label[p.c0] = b
+            else:
+                for k in list(open_label):
+                    if p.c0 <= k < p.c1:
+                        del open_label[k]
+    return rows, labels
+
+
+def _centred_split(gaps: list[int], on: list[bool], first: bool, last: bool) -> list[int]:
+    """How the lines of one column between spines are shared out so that
+    each cell is best centred on its spine (see :func:`_fixed_rows`).
+
+    ``gaps[0]`` lines lie above the first spine, ``gaps[k]`` between spine
+    k-1 and spine k, ``gaps[-1]`` below the last; ``on[k]``: spine k has a
+    line of its own in the column.  Returns ``split`` with ``split[0]`` the
+    lines of the top gap that belong to the first spine (the rest, above,
+    are a row cut by the page break when ``first``) and ``split[k]`` the
+    lines of gap k that belong to spine k-1 (the rest to spine k, or below
+    the last spine a row cut by the page break when ``last``).  Least total
+    imbalance (lines above a spine minus lines below it), then fewest lines
+    cut off, then lines kept with the spine above (a dynamic programme along
+    the spines)."""
+    n = len(on)
+    # state: lines above spine k → (cost, choices)
+    tops = range(gaps[0] + 1) if first else [gaps[0]]
+    states: dict[int, tuple[tuple[int, int, int], list[int]]] = {}
+    for a in tops:
+        cost = (0, gaps[0] - a, 0)
+        if a not in states or cost < states[a][0]:
+            states[a] = (cost, [a])
+    for k in range(1, n):
+        nxt: dict[int, tuple[tuple[int, int, int], list[int]]] = {}
+        for a, (cost, ch) in sorted(states.items()):
+            for s in range(gaps[k] + 1):
+                c = (cost[0] + abs(a - s), cost[1], cost[2] + (gaps[k] - s))
+                a2 = gaps[k] - s
+                if a2 not in nxt or c < nxt[a2][0]:
+                    nxt[a2] = (c, ch + [s])
+        states = nxt
+    best = None
+    for a, (cost, ch) in sorted(states.items()):
+        ends = range(gaps[n] + 1) if last else [gaps[n]]
+        for s in ends:
+            c = (cost[0] + abs(a - s), cost[1] + gaps[n] - s, cost[2])
+            if best is None or c < best[0]:
+                best = (c, ch + [s])
+    assert best is not None
+    return best[1]
 
 
 def _label_spans(rows: list[_Row], labels: list[_Block], touched) -> dict[int, list[_Row]]:
@@ -757,7 +1006,7 @@ def _label_spans(rows: list[_Row], labels: list[_Block], touched) -> dict[int, l
     for col, bs in by_col.items():
         free = [not r.category and col not in r.occupies for r in rows]
         for run in _runs(free):
-            inside = sorted((b for b in bs if all(pos[id(x)] in run for x in out[id(b)])),
+            inside = sorted((b for b in bs if out[id(b)] and all(pos[id(x)] in run for x in out[id(b)])),
                             key=lambda b: b.pieces[0].top)
             if not inside:
                 continue
@@ -858,7 +1107,10 @@ def build_aligned_grid(table_id: str, lines: list[Line], regions: list[Region]) 
         origin = rg.x0 if rg.rules else 0.0
         pieces = [p for ln in geo for p in _split_line(ln, origin)]
         shaded = [(c.x0 - origin, c.top, c.x1 - origin, c.bottom, c.text) for c in rg.cells]
-        pages.append(_Page(rg, pieces, origin, shaded=shaded))
+        # a space-aligned table of a text (extract.fixedwidth): every line is
+        # one pitch from the next, so spacing shows nothing of the rows
+        fixed = bool(geo) and all(ln.source_line is not None for ln in geo)
+        pages.append(_Page(rg, pieces, origin, shaded=shaded, fixed_pitch=fixed))
     if not pages or not any(pg.pieces for pg in pages):
         return Grid(table_id, [], 0, 0, 0), used
     width = max(pg.region.x1 - pg.origin for pg in pages)
@@ -896,7 +1148,16 @@ def build_aligned_grid(table_id: str, lines: list[Line], regions: list[Region]) 
     strong += [x for pg in pages for x0, _, x1, _, _ in pg.shaded for x in (x0, x1)]
     body_ids = {id(p) for p in body_all}
     head_all = [p for pg in pages for p in pg.pieces if id(p) not in body_ids]
-    bounds = column_bounds(rows, strong, width, em, body_all, head_all)
+    extra = head_all
+    if all(pg.fixed_pitch for pg in pages):
+        # a text's table gives no extent finer than a column, so a phrase cell
+        # (完成市下达任务), the cell a table merges across value columns, would
+        # fill the gutter it crosses: its extent is no evidence against a
+        # boundary there (its columns come from the boundaries all the same)
+        phrases = {id(p) for p in body_all if cjk.cell_type(p.text) == "phrase"}
+        rows = [[p for p in row if id(p) not in phrases] for row in rows]
+        extra = head_all + [p for p in body_all if id(p) in phrases]
+    bounds = column_bounds(rows, strong, width, em, body_all, extra)
     n_cols = len(bounds) - 1
     pitch = _pitch(pages, bounds)
     key_cols, label_cols, labelled = _key_columns(body_all, n_cols)

@@ -1,0 +1,130 @@
+"""Space-aligned tables in text (pipeline/extract/fixedwidth.py): a table
+whose columns a text keeps with spaces — ``pdftotext -layout``, a monospaced
+editor — is cut out as a rule-free table and rebuilt from its alignment, as
+the same table in a PDF is.
+
+* property test: the 14th-plan gold table rendered under layouts drawn in
+  combination (padding measure × gap × wrapped names × cells from the top or
+  centred × values left or centred × indent × a page break with the header
+  repeated) reads back exactly (tests/fixedwidth_gen.py);
+* the real ``pdftotext -layout`` text of plan-A.pdf and of layouts/plan-D.pdf
+  (poppler 22.12, committed): their 14th-plan table equals the answer key,
+  and no table character is lost on any of the four layouts;
+* texts without such tables (the seed, the real and national plans) get no
+  table region."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from conftest import CORPUS, SEED_TXT, parse_to
+from fixedwidth_gen import Layout, merges_observable, render_plan
+from hypothesis import HealthCheck, Phase, assume, given, settings
+from hypothesis import strategies as st
+from test_tables_text import M14, check_indicators, gold_rows, rows, table_ids
+
+from pipeline.extract import extract
+from pipeline.extract.fixedwidth import choose_measure
+
+LOST = ("conservation", "table_conservation", "table_text_unplaced")
+
+
+def _parse_text(tmp: Path, text: str, name: str = "p"):
+    f = tmp / f"{name}.txt"
+    f.write_text(text, encoding="utf-8")
+    return parse_to(f, tmp / "out", name)
+
+
+layouts = st.builds(
+    Layout,
+    measure=st.sampled_from(["chars", "display"]),
+    gap=st.integers(2, 6),
+    name_chars=st.integers(6, 30),
+    valign=st.sampled_from(["top", "centre"]),
+    halign=st.sampled_from(["left", "centre"]),
+    indent=st.integers(0, 6),
+    break_after=st.one_of(st.none(), st.integers(1, 19)),
+)
+
+
+@settings(max_examples=int(os.environ.get("FUZZ_EXPLORE", 40)), deadline=None,
+          derandomize="FUZZ_EXPLORE" not in os.environ,
+          phases=[Phase.explicit, Phase.reuse, Phase.generate],
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(layouts)
+def test_space_aligned_table_reads_as_the_answer_key(tmp_path_factory, lay):
+    assume(merges_observable(lay))
+    res, d = _parse_text(tmp_path_factory.mktemp("fw"), render_plan(lay))
+    tids = table_ids(d, "indicator")
+    assert len(tids) == 1, (lay, tids)
+    check_indicators(d, "indicators_14th.csv", tids[0], M14)
+    assert not [f for f in res.findings if f.check in LOST], lay
+
+
+@pytest.mark.parametrize("lay", [
+    # the corners of the layout space, every one a separate way to fail
+    Layout(measure="chars", gap=2, name_chars=8, valign="centre", halign="centre", break_after=9),
+    Layout(measure="chars", gap=4, name_chars=30, valign="top", halign="left"),
+    Layout(measure="display", gap=2, name_chars=14, valign="top", halign="centre", indent=4),
+    Layout(measure="display", gap=5, name_chars=8, valign="centre", halign="left", break_after=1),
+], ids=["chars-centred-break", "chars-top-left", "display-top-indent", "display-centred-break"])
+def test_space_aligned_table_corners(tmp_path, lay):
+    res, d = _parse_text(tmp_path, render_plan(lay))
+    tids = table_ids(d, "indicator")
+    assert len(tids) == 1
+    check_indicators(d, "indicators_14th.csv", tids[0], M14)
+
+
+def test_the_measure_is_the_texts_own():
+    """pdftotext counts characters, an editor display columns: each text is
+    read in its own (the other one misaligns every row with CJK before a
+    column)."""
+    from fixedwidth_gen import render_table
+
+    for measure in ("chars", "display"):
+        for lay in (Layout(measure=measure), Layout(measure=measure, valign="top", halign="left", name_chars=8)):
+            assert choose_measure([b for b in render_table(lay).split("\n") if "  " in b.strip()]) == measure
+
+
+LAYOUT_TEXTS = CORPUS / "layouts"
+
+
+@pytest.fixture(scope="module", params=["plan-A", "plan-D"])
+def poppler_layout(request, tmp_path_factory):
+    path = LAYOUT_TEXTS / f"{request.param}.pdftotext-layout.txt"
+    return parse_to(path, tmp_path_factory.mktemp("pl"), request.param)
+
+
+def _table_of(d: Path, gold_name: str) -> str:
+    """The indicator table whose names are the gold table's."""
+    names = {g["name"] for g in gold_rows(gold_name)}
+    inds = rows(d, "indicators.parquet")
+    return max(table_ids(d, "indicator"), key=lambda t: sum(1 for r in inds if r["table_id"] == t
+                                                             and r["name"] in names))
+
+
+def test_pdftotext_layout_14th_table_equals_the_answer_key(poppler_layout):
+    _, d = poppler_layout
+    check_indicators(d, "indicators_14th.csv", _table_of(d, "indicators_14th.csv"), M14)
+
+
+@pytest.mark.parametrize("name", ["plan-A", "plan-C", "plan-D", "plan-E"])
+def test_pdftotext_layout_loses_no_table_text(tmp_path, name):
+    """Whatever is not understood is reported, never dropped: every table
+    character is in a cell, and every table that looks like an indicator
+    table yields indicator rows (or says why not)."""
+    res, d = parse_to(LAYOUT_TEXTS / f"{name}.pdftotext-layout.txt", tmp_path, name)
+    assert not [f for f in res.findings if f.check in ("table_conservation",) and f.table_id in
+                {t for t in table_ids(d, "indicator")}]
+    assert len(table_ids(d, "indicator")) == 2
+
+
+@pytest.mark.parametrize("path", [SEED_TXT, "real/national-9th-fyp-1996.txt", "real/yunnan-10th-fyp-2001.txt",
+                                  "national/11th-2006.txt", "layouts/plan-D.pdftotext.txt"], ids=lambda p: Path(p).name)
+def test_no_table_region_without_aligned_columns(path):
+    """Heading | paragraph gaps, run-together tables and prose never make a
+    space-aligned table."""
+    ex = extract(str(CORPUS / path))       # (an absolute path stays as it is)
+    assert [r for r in ex.regions if r.kind == "rule_table"] == []
