@@ -128,3 +128,28 @@ def test_no_table_region_without_aligned_columns(path):
     space-aligned table."""
     ex = extract(str(CORPUS / path))       # (an absolute path stays as it is)
     assert [r for r in ex.regions if r.kind == "rule_table"] == []
+
+
+def test_real_plan_pdftotext_layout_table(tmp_path):
+    """A real plan's table in ``pdftotext -layout`` text (the hubei plan:
+    no row labels, a label column of categories, names wrapped and centred,
+    poppler's stray spaces inside names, a page number between rows): 25
+    rows as in its PDF; on its first two pages each row's name (spaces
+    aside), unit, target and attribute equal the PDF's, and so do the
+    categories of rows 1–14.  Not yet: the third page, which poppler lays
+    out with other columns (names 3 columns left, values 4 right), so its 4
+    rows keep their targets but not their names; and the category label at
+    the top of that page is taken for the rest of the label before it
+    (博物馆 + 科技创新 for rows 15–21)."""
+    res_t, d_t = parse_to(CORPUS / "real" / "hubei-relics-14th-2021.pdftotext-layout.txt", tmp_path, "t")
+    res_p, d_p = parse_to(CORPUS / "real" / "hubei-relics-14th-2021.pdf", tmp_path, "p")
+    got, want = res_t.tables.indicators, res_p.tables.indicators
+    assert [x.row_no for x in got] == [x.row_no for x in want] == list(range(1, 26))
+    vals_t = {v.row_no: v.raw for v in res_t.tables.indicator_values}
+    vals_p = {v.row_no: v.raw for v in res_p.tables.indicator_values}
+    for a, b in zip(got[:21], want[:21], strict=True):
+        assert (a.name.replace(" ", ""), a.unit, a.attribute) == (b.name.replace(" ", ""), b.unit, b.attribute), \
+            a.row_no
+        assert vals_t[a.row_no] == vals_p[a.row_no]
+        assert a.row_no > 14 or a.category == b.category, a.row_no
+    assert not [f for f in res_t.findings if f.check in LOST]

@@ -76,6 +76,7 @@ class _Piece:
     em: float
     c0: int = 0
     c1: int = 1
+    soft: tuple[int, ...] = ()     # a text's table: offsets of spaces that may part two cells
 
     @property
     def typed(self) -> bool:
@@ -114,7 +115,7 @@ def _units(s: str) -> float:
     return float(sum(cjk.char_width(c) for c in s))
 
 
-def _split_line(ln: Line, origin: float) -> list[_Piece]:
+def _split_line(ln: Line, origin: float, left: float | None = None) -> list[_Piece]:
     """A line segment → pieces at its spaces (the extractor did not split a
     narrow gap such as ``（一） 信息基础设施``); the x of each word is
     estimated from the display width."""
@@ -125,30 +126,95 @@ def _split_line(ln: Line, origin: float) -> list[_Piece]:
     em = max(ln.font_size or 0.0, 0.8 * (bottom - top), 1.0)
     text = ln.text.strip()
     words = text.split()
+    soft: list[tuple[int, ...]] = [()] * len(words)
     if ln.source_line is not None and len(words) > 1:
-        # a run of a text's table (extract.fixedwidth): two cells a single
-        # space apart are told from one cell's own spaces (7 左右, 2020 年,
-        # 预计 99.8, 单位 GDP) as in run-together text tables, and a numbered
-        # row label after a space starts a cell (森林 22.森林覆盖率)
-        words = []
-        for w in split_cells(text):
-            parts = w.split(" ")
-            words.append(parts[0])
-            for part in parts[1:]:
-                if row_label_start(part) and not part.isdigit():
-                    words.append(part)
-                else:
-                    words[-1] += " " + part
+        words, soft = _text_words(text)
+        if left is not None and abs(x0 - left) <= _TEXT_COLUMN and soft[0]:
+            # a run at the table's left edge: its first Chinese space parts
+            # a label from the name beside it (保护利用 利用项目数量)
+            k = soft[0][0]
+            first = words[0]
+            words[:1] = [first[:k], first[k + 1:]]
+            soft[:1] = [(), tuple(j - k - 1 for j in soft[0][1:])]
     if len(words) <= 1:
-        return [_Piece(text, ln, x0, x1, top, bottom, em)]
+        return [_Piece(text, ln, x0, x1, top, bottom, em, soft=soft[0] if soft else ())]
+    width = _text_x if ln.source_line is not None else None
     scale = (x1 - x0) / (_units(text) or 1)
     out = []
     i = 0
-    for w in words:
+    for w, sf in zip(words, soft, strict=True):
         j = text.index(w, i)
-        a = x0 + scale * _units(text[:j])
-        out.append(_Piece(w, ln, a, a + scale * _units(w), top, bottom, em))
+        if width is not None:
+            a, b = x0 + width(text, j, x1 - x0), x0 + width(text, j + len(w), x1 - x0)
+        else:
+            a = x0 + scale * _units(text[:j])
+            b = a + scale * _units(w)
+        out.append(_Piece(w, ln, a, b, top, bottom, em, soft=sf))
         i = j + len(w)
+    return out
+
+
+def _text_x(text: str, k: int, width: float) -> float:
+    """Columns before character ``k`` of a run of a text's table that is
+    ``width`` columns wide: one a character (pdftotext's measure) or the
+    display width, CJK two (an editor's), whichever the run's width is."""
+    if abs(width - len(text)) < 0.5:
+        return float(k)
+    return 2.0 * _units(text[:k])
+
+
+def _text_words(text: str) -> tuple[list[str], list[tuple[int, ...]]]:
+    """The cells of a run of a text's table and, in each, the spaces that
+    may still part two cells.  Two cells a single space apart are told from
+    one cell's own spaces as in run-together text tables (7 左右, 2020 年,
+    预计 99.8, 单位 GDP stay whole; 36.1 —, 20 能源… part), and a numbered
+    row label after a space starts a cell (森林 22.森林覆盖率).  A space
+    between two Chinese texts is either (保护利用 利用项目数量: a label and a
+    name; 省文物 保护单位: an extraction's gap inside a name): it parts
+    the run only where a column boundary falls (:func:`_split_soft`)."""
+    words: list[str] = []
+    soft: list[list[int]] = []
+    for w in split_cells(text):
+        if words and cjk.cell_type(words[-1]) == "text" and cjk.cell_type(w) == "text" and \
+                not row_label_start(w):
+            soft[-1].append(len(words[-1]))
+            words[-1] += " " + w
+            continue
+        parts = w.split(" ")
+        words.append(parts[0])
+        soft.append([])
+        for part in parts[1:]:
+            if row_label_start(part) and not part.isdigit():
+                words.append(part)
+                soft.append([])
+            else:
+                words[-1] += " " + part
+    return words, [tuple(x) for x in soft]
+
+
+def _split_soft(pieces: list[_Piece], bounds: list[float]) -> list[_Piece]:
+    """Pieces of a text's table parted at their soft spaces (:func:`_text_words`)
+    where a column boundary falls within a column of the space."""
+    out: list[_Piece] = []
+    for p in pieces:
+        if not p.soft or p.c1 - p.c0 < 2:
+            out.append(p)
+            continue
+        cuts = [k for k in p.soft
+                if any(abs(p.x0 + _text_x(p.text, k, p.x1 - p.x0) - b) <= _TEXT_COLUMN + 0.5 for b in bounds[1:-1])]
+        if not cuts:
+            out.append(p)
+            continue
+        start = 0
+        for k in cuts + [len(p.text)]:
+            t = p.text[start:k].strip()
+            if t:
+                a = p.x0 + _text_x(p.text, start, p.x1 - p.x0)
+                z = p.x0 + _text_x(p.text, k, p.x1 - p.x0)
+                q = _Piece(t, p.line, a, z, p.top, p.bottom, p.em)
+                _assign(q, bounds)
+                out.append(q)
+            start = k + 1
     return out
 
 
@@ -433,6 +499,16 @@ def _header_cells(page: _Page, pieces: list[_Piece], bounds: list[float], used: 
     above = [b for b in blocks if all(b[2] < o[1] for o in blocks if o is not b)]
     if len(above) == 1 and len(blocks) >= 3:
         above[0][0].c0, above[0][0].c1 = 0, n_cols
+    if page.fixed_pitch:
+        # a text prints a header cell merged over two columns at one place
+        # (指标 over a label column and the names): a column no header cell
+        # covers belongs to the cell on its left
+        title = above[0][0] if len(above) == 1 and len(blocks) >= 3 else None
+        for k in range(1, n_cols):
+            if not any(b.c0 <= k < b.c1 for b, _, _ in blocks if b is not title):
+                left = [b for b, _, _ in blocks if b is not title and b.c1 == k]
+                if left:
+                    max(left, key=lambda b: b.c1 - b.c0).c1 = k + 1
     # levels: a block lies under every block above it whose columns contain its own
     blocks.sort(key=lambda b: (b[1], b[0].c0))
     level: dict[int, int] = {}
@@ -777,7 +853,9 @@ def _body_frag(page: _Page, body: list[_Piece], frag: PageFragment, r0: int, n_c
         for row in rows:
             for b in row.blocks:
                 frag.cells.append(_cell(b, index[id(row)], 1, page.region.page, used))
-        spans = _label_spans(rows, labels, _label_rows)
+        # a text's table places lines to a pitch, not to a point: labels are
+        # centred on their rows to a line
+        spans = _label_spans(rows, labels, _label_rows, pitch if fixed is not None else 1.0)
         for b in labels:
             rs = [index[id(x)] for x in spans.get(id(b), [])]
             if rs:
@@ -922,22 +1000,23 @@ def _fixed_rows(zone: list[_Piece], n_cols: int, key_cols: set[int], label_cols:
     if "bottom" in by_owner:
         rows.append(make(by_owner["bottom"], False))
     # label-column cells: a column's labels on lines with nothing else over
-    # that column between them are one cell (森林 / 发展)
+    # that column between them, at most a line apart (a label's lines are
+    # printed together, centred on its rows), are one cell (森林 / 发展)
     labels: list[_Block] = []
-    open_label: dict[int, _Block] = {}
+    open_label: dict[int, tuple[_Block, int]] = {}
     for i, line in enumerate(lines):
         if kinds[i] == "category":
             open_label = {}
             continue
         for p in line:
             if is_label(p):
-                b = open_label.get(p.c0)
-                if b is not None:
+                b, last = open_label.get(p.c0, (None, -9))
+                if b is not None and i - last <= 2:
                     b.add(p)
                 else:
                     b = _Block([p], p.c0, p.c1)
                     labels.append(b)
-                    open_label[p.c0] = b
+                open_label[p.c0] = (b, i)
             else:
                 for k in list(open_label):
                     if p.c0 <= k < p.c1:
@@ -987,7 +1066,7 @@ def _centred_split(gaps: list[int], on: list[bool], first: bool, last: bool) -> 
     return best[1]
 
 
-def _label_spans(rows: list[_Row], labels: list[_Block], touched) -> dict[int, list[_Row]]:
+def _label_spans(rows: list[_Row], labels: list[_Block], touched, unit: float = 1.0) -> dict[int, list[_Row]]:
     """Rows beside each label cell.  A label is printed centred on the rows
     it names.  In each run of rows whose label column is empty (no name runs
     across it), the labels share the rows out in order, each taking the rows
@@ -1010,7 +1089,7 @@ def _label_spans(rows: list[_Row], labels: list[_Block], touched) -> dict[int, l
                             key=lambda b: b.pieces[0].top)
             if not inside:
                 continue
-            spans = _centred_spans(rows, run, inside, [[pos[id(x)] for x in out[id(b)]] for b in inside])
+            spans = _centred_spans(rows, run, inside, [[pos[id(x)] for x in out[id(b)]] for b in inside], unit)
             for b, (a, z) in zip(inside, spans):
                 out[id(b)] = rows[a:z + 1]
     return out
@@ -1030,7 +1109,8 @@ def _runs(flags: list[bool]) -> list[range]:
     return out
 
 
-def _centred_spans(rows: list[_Row], run: range, labels: list[_Block], hits: list[list[int]]) -> list[tuple[int, int]]:
+def _centred_spans(rows: list[_Row], run: range, labels: list[_Block], hits: list[list[int]],
+                   unit: float = 1.0) -> list[tuple[int, int]]:
     """(first, last) row of each label in ``run``: consecutive, each holding
     the rows it touches, least total offset of the labels from the middle of
     their rows (dynamic programming over the label ends)."""
@@ -1038,7 +1118,7 @@ def _centred_spans(rows: list[_Row], run: range, labels: list[_Block], hits: lis
 
     def err(i: int, a: int, z: int) -> float:
         # to the point; on a tie the span that leaves fewer rows unlabelled
-        return round(abs((rows[a].top + rows[z].bottom) / 2 - mids[i]))
+        return round(abs((rows[a].top + rows[z].bottom) / 2 - mids[i]) / unit)
 
     n = len(labels)
     lo = [min(h) for h in hits]
@@ -1105,7 +1185,8 @@ def build_aligned_grid(table_id: str, lines: list[Line], regions: list[Region]) 
         # table may sit at different margins); a table without rules has no
         # edge of its own, so its page coordinates are used
         origin = rg.x0 if rg.rules else 0.0
-        pieces = [p for ln in geo for p in _split_line(ln, origin)]
+        left = min(((ln.x0 or 0.0) - origin for ln in geo), default=None)
+        pieces = [p for ln in geo for p in _split_line(ln, origin, left)]
         shaded = [(c.x0 - origin, c.top, c.x1 - origin, c.bottom, c.text) for c in rg.cells]
         # a space-aligned table of a text (extract.fixedwidth): every line is
         # one pitch from the next, so spacing shows nothing of the rows
@@ -1158,6 +1239,15 @@ def build_aligned_grid(table_id: str, lines: list[Line], regions: list[Region]) 
         rows = [[p for p in row if id(p) not in phrases] for row in rows]
         extra = head_all + [p for p in body_all if id(p) in phrases]
     bounds = column_bounds(rows, strong, width, em, body_all, extra)
+    page_bounds = [bounds] * len(pages)
+    if all(pg.fixed_pitch for pg in pages):
+        page_bounds = _text_page_bounds(pages, bounds, width, em)
+        for pg, b in zip(pages, page_bounds, strict=True):
+            for p in pg.pieces:
+                _assign(p, b)
+            pg.pieces = _split_soft(pg.pieces, b)
+        body_all = [p for pg in pages for p in pg.pieces
+                    if pg.head_bottom is None or (p.top + p.bottom) / 2 > pg.head_bottom]
     n_cols = len(bounds) - 1
     pitch = _pitch(pages, bounds)
     key_cols, label_cols, labelled = _key_columns(body_all, n_cols)
@@ -1169,7 +1259,7 @@ def build_aligned_grid(table_id: str, lines: list[Line], regions: list[Region]) 
         body = [p for p in pg.pieces if id(p) not in ids]
         r0 = 0
         if head:
-            hcells, r0 = _header_cells(pg, head, bounds, used)
+            hcells, r0 = _header_cells(pg, head, page_bounds[pages.index(pg)], used)
             frag.cells += hcells
         frag.n_header = r0
         _body_frag(pg, body, frag, r0, n_cols, key_cols, label_cols, labelled, pitch, used)
@@ -1177,6 +1267,33 @@ def build_aligned_grid(table_id: str, lines: list[Line], regions: list[Region]) 
         frags.append(frag)
     grid = stack_fragments(table_id, frags, n_cols)
     return grid, used
+
+
+#: Body lines a page of a text's table needs for column bounds of its own.
+MIN_PAGE_ROWS = 4
+
+
+def _text_page_bounds(pages: list[_Page], bounds: list[float], width: float, em: float) -> list[list[float]]:
+    """Column bounds of each page of a text's table.  pdftotext lays out
+    every page on its own (a column sits where the widest text left of it on
+    that page ends), so a table's columns may move from page to page: each
+    page with MIN_PAGE_ROWS body lines gets the bounds of its own lines, if
+    every such page finds as many columns as the whole table; otherwise (and
+    on shorter pages) the table's bounds hold."""
+    out: list[list[float] | None] = []
+    for pg in pages:
+        body = [p for p in pg.pieces if pg.head_bottom is None or (p.top + p.bottom) / 2 > pg.head_bottom]
+        head = [p for p in pg.pieces if p not in body]
+        rows = _baselines(body)
+        if len(rows) < MIN_PAGE_ROWS:
+            out.append(None)
+            continue
+        phrases = [p for p in body if cjk.cell_type(p.text) == "phrase"]
+        rows = [[p for p in row if p not in phrases] for row in rows]
+        out.append(column_bounds(rows, [], width, em, body, head + phrases))
+    if all(b is None or len(b) == len(bounds) for b in out):
+        return [b if b is not None else bounds for b in out]
+    return [bounds] * len(pages)
 
 
 def _repeated_header(body: list[_Piece], key: str) -> tuple[list[_Piece], list[_Piece]]:
