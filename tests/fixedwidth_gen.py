@@ -144,6 +144,12 @@ def render_table(lay: Layout) -> str:
     return "\n".join(out)
 
 
+def name_lines(lay: Layout) -> list[str]:
+    """The lines the table's names wrap into."""
+    return [x for r in gold_rows() for x in _wrap(f"{r['name']}（{r['unit']}）" if r["unit"] else r["name"],
+                                                  lay.name_chars)]
+
+
 def merges_observable(lay: Layout) -> bool:
     """Whether the table's merged cells (完成市下达任务 over 2025年 and
     年均增长) can be printed across the boundary of their columns, into the

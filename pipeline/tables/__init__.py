@@ -7,7 +7,8 @@ their own):
 1. **grid** — ruled PDF table (:func:`.grid.build_ruled_grid`), PDF table
    without vertical rules — three-line, rules between rows, no rules —
    (:func:`.aligned.build_aligned_grid`) or text
-   (:func:`.textgrid.build_text_grid`); all produce the same grid
+   (:func:`.textgrid.build_text_grid`; rows printed centred rewritten from
+   the top first, :mod:`.textcentred`); all produce the same grid
    conventions (:mod:`.base`);
 2. **conservation** — every non-whitespace character of the table's lines
    must be in exactly one cell; anything left over is kept in an
@@ -30,6 +31,7 @@ from . import projects as prj
 from .aligned import build_aligned_grid
 from .base import UNPLACED_ROW, Grid, column_roles
 from .grid import build_ruled_grid
+from .textcentred import decentre
 from .textgrid import build_text_grid
 from .textstream import build_stream_grid
 from .validate import validate
@@ -82,6 +84,13 @@ def _text_grid(table_id: str, lines: list[Line]) -> Grid:
     grid = build_text_grid(table_id, lines)
     if not _misses(grid):
         return grid
+    top = decentre(lines)
+    if top is not None:
+        # rows printed centred (pdfplumber's text): rewritten from the top
+        # and read by the row decoder, kept if it then reads every cell
+        centred = build_text_grid(table_id, top)
+        if not _misses(centred) and not _conservation(centred, lines):
+            return centred
     alt = build_stream_grid(table_id, lines)
     if alt is None:
         return grid

@@ -824,15 +824,16 @@ def _zones(page: _Page) -> list[tuple[float, float]]:
 
 
 def _body_frag(page: _Page, body: list[_Piece], frag: PageFragment, r0: int, n_cols: int, key_cols: set[int],
-               label_cols: set[int], labelled: bool, pitch: float, used: set[int]) -> None:
-    """Body rows of one page appended to ``frag`` from row ``r0``."""
+               label_cols: set[int], labelled: bool, pitch: float, used: set[int], centred: bool = False) -> None:
+    """Body rows of one page appended to ``frag`` from row ``r0`` (``centred``:
+    a text's table whose rows are printed centred, :func:`_fixed_centred`)."""
     r = r0
     partial = page.partial_rules()
     for ztop, zbottom in _zones(page):
         zone = [p for p in body if ztop < (p.top + p.bottom) / 2 < zbottom]
         if not zone:
             continue
-        fixed = _fixed_rows(zone, n_cols, key_cols, label_cols) if page.fixed_pitch else None
+        fixed = _fixed_rows(zone, n_cols, key_cols, label_cols, centred) if page.fixed_pitch else None
         if fixed is not None:
             rows, labels = fixed
         else:
@@ -872,8 +873,8 @@ def _body_frag(page: _Page, body: list[_Piece], frag: PageFragment, r0: int, n_c
 SPINE_VALUES = 2
 
 
-def _fixed_rows(zone: list[_Piece], n_cols: int, key_cols: set[int], label_cols: set[int]
-                ) -> tuple[list[_Row], list[_Block]] | None:
+def _fixed_rows(zone: list[_Piece], n_cols: int, key_cols: set[int], label_cols: set[int],
+                centred: bool | None = None) -> tuple[list[_Row], list[_Block]] | bool | None:
     """Rows of a zone of a text's table, where every line is one pitch from
     the next, so spacing cannot tell a cell's next line from the next row's
     first line.  What does tell them apart is how a row is printed: its
@@ -927,13 +928,16 @@ def _fixed_rows(zone: list[_Piece], n_cols: int, key_cols: set[int], label_cols:
             groups.append([])
         else:
             groups[-1].append(i)
-    centred = False
+    evidence = False
     for g in groups:
         sp = [i for i in g if kinds[i] == "spine"]
         for a, b in zip(sp, sp[1:] + [None]):
             after = [i for i in g if i > a and (b is None or i < b)]
             if any(c not in cols[a] for i in after for c in cols[i]):
-                centred = True
+                evidence = True
+    if centred is None:
+        # asked for the evidence only (:func:`_fixed_centred`)
+        return evidence
     owner: dict[tuple[int, int], int | str] = {}    # (line, column) → spine line, or "top"/"bottom"
     nonempty = [g for g in groups if any(kinds[i] == "spine" for i in g)]
     for gi, g in enumerate(groups):
@@ -1022,6 +1026,19 @@ def _fixed_rows(zone: list[_Piece], n_cols: int, key_cols: set[int], label_cols:
                     if p.c0 <= k < p.c1:
                         del open_label[k]
     return rows, labels
+
+
+def _fixed_centred(pages: list[_Page], n_cols: int, key_cols: set[int], label_cols: set[int]) -> bool:
+    """Whether a text's table prints its rows centred: decided for the whole
+    table, since a page may hold a row or two that show nothing either way
+    (see :func:`_fixed_rows`)."""
+    for pg in pages:
+        body = [p for p in pg.pieces if pg.head_bottom is None or (p.top + p.bottom) / 2 > pg.head_bottom]
+        for ztop, zbottom in _zones(pg):
+            zone = [p for p in body if ztop < (p.top + p.bottom) / 2 < zbottom]
+            if zone and _fixed_rows(zone, n_cols, key_cols, label_cols) is True:
+                return True
+    return False
 
 
 def _centred_split(gaps: list[int], on: list[bool], first: bool, last: bool) -> list[int]:
@@ -1251,6 +1268,7 @@ def build_aligned_grid(table_id: str, lines: list[Line], regions: list[Region]) 
     n_cols = len(bounds) - 1
     pitch = _pitch(pages, bounds)
     key_cols, label_cols, labelled = _key_columns(body_all, n_cols)
+    centred = _fixed_centred(pages, n_cols, key_cols, label_cols) if all(pg.fixed_pitch for pg in pages) else False
     frags: list[PageFragment] = []
     for pg in pages:
         frag = PageFragment(pg.region.page, 0)
@@ -1262,7 +1280,7 @@ def build_aligned_grid(table_id: str, lines: list[Line], regions: list[Region]) 
             hcells, r0 = _header_cells(pg, head, page_bounds[pages.index(pg)], used)
             frag.cells += hcells
         frag.n_header = r0
-        _body_frag(pg, body, frag, r0, n_cols, key_cols, label_cols, labelled, pitch, used)
+        _body_frag(pg, body, frag, r0, n_cols, key_cols, label_cols, labelled, pitch, used, centred)
         frag.label_cols = set(label_cols)
         frags.append(frag)
     grid = stack_fragments(table_id, frags, n_cols)

@@ -273,6 +273,16 @@ def _complete(row: TextRow, end_kind: str) -> bool:
     return bool(last) and cjk.cell_type(last[-1]) in ("num", "null")
 
 
+def _closes_bracket(row: TextRow, ln: Line) -> bool:
+    """``ln`` closes a bracket the row left open: it goes on with the row's
+    cell, whatever else the row holds (a group label never starts with ``）``)."""
+    text = "".join(x.text for x in row.lines)
+    depth = text.count("（") + text.count("(") - text.count("）") - text.count(")")
+    t = ln.text.strip()
+    close = min((t.find(c) for c in "）)" if c in t), default=-1)
+    return depth > 0 and close >= 0 and all(c not in t[:close] for c in "（(")
+
+
 def _is_group_line(ln: Line) -> bool:
     t = cjk.strip_all_space(ln.text)
     return 0 < len(t) <= 6 and cjk.cell_type(t) == "text" and " " not in ln.text.strip()
@@ -296,6 +306,8 @@ def _segment_rows(lines: list[Line], end_kind: str) -> tuple[list[TextRow], list
             continue
         if rows and not _complete(rows[-1], end_kind) and not pending:
             rows[-1].lines.append(ln)
+        elif rows and not pending and _closes_bracket(rows[-1], ln):
+            rows[-1].lines.append(ln)     # the rest of a name cut inside its unit: 拥有量（ / 件）
         elif _is_group_line(ln):
             pending.append(ln)
         elif rows:
