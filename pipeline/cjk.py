@@ -912,6 +912,19 @@ def row_label_bare(text: str) -> tuple[str, int | None, str, str] | None:
     return None
 
 
+def bracket_depth(text: str) -> int:
+    """Round brackets ``text`` leaves open (full- or half-width): > 0 when a
+    unit such as ``（件）`` was cut by a line break."""
+    return text.count("（") + text.count("(") - text.count("）") - text.count(")")
+
+
+def closes_bracket(text: str) -> bool:
+    """``text`` closes a bracket before it opens one (``件）``, ``）``)."""
+    t = text.strip()
+    close = min((t.find(c) for c in "）)" if c in t), default=-1)
+    return close >= 0 and all(c not in t[:close] for c in "（(")
+
+
 def header_role(text: str) -> str | None:
     """Role of a table column from its header text (see :data:`HEADER_ROLES`)."""
     t = strip_all_space(text)

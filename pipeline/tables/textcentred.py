@@ -213,7 +213,7 @@ def _header(head: list[Line]) -> list[Line]:
         role = cjk.header_role(s)
         if role is None and cjk.YEAR_START.match(s):
             return (3, k)
-        if role is None and ("增长" in s or "累计" in s):
+        if role is None and cjk.MEASURE_GROWTH.search(s):
             return (4, k)
         return (_ROLE_RANK.get(role, 3), k)
 

@@ -276,11 +276,7 @@ def _complete(row: TextRow, end_kind: str) -> bool:
 def _closes_bracket(row: TextRow, ln: Line) -> bool:
     """``ln`` closes a bracket the row left open: it goes on with the row's
     cell, whatever else the row holds (a group label never starts with ``）``)."""
-    text = "".join(x.text for x in row.lines)
-    depth = text.count("（") + text.count("(") - text.count("）") - text.count(")")
-    t = ln.text.strip()
-    close = min((t.find(c) for c in "）)" if c in t), default=-1)
-    return depth > 0 and close >= 0 and all(c not in t[:close] for c in "（(")
+    return cjk.bracket_depth("".join(x.text for x in row.lines)) > 0 and cjk.closes_bracket(ln.text)
 
 
 def _is_group_line(ln: Line) -> bool:
