@@ -44,6 +44,15 @@ def _parse_text(tmp: Path, text: str, name: str = "p"):
     return parse_to(f, tmp / "out", name)
 
 
+def _explore(n: int):
+    """Hypothesis settings of these tests: ``n`` derandomised examples in CI,
+    FUZZ_EXPLORE=N fresh random ones instead; no shrinking."""
+    return settings(max_examples=int(os.environ.get("FUZZ_EXPLORE", n)), deadline=None,
+                    derandomize="FUZZ_EXPLORE" not in os.environ,
+                    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+
+
 layouts = st.builds(
     Layout,
     measure=st.sampled_from(["chars", "display"]),
@@ -57,10 +66,7 @@ layouts = st.builds(
 )
 
 
-@settings(max_examples=int(os.environ.get("FUZZ_EXPLORE", 40)), deadline=None,
-          derandomize="FUZZ_EXPLORE" not in os.environ,
-          phases=[Phase.explicit, Phase.reuse, Phase.generate],
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@_explore(40)
 @given(layouts)
 def test_space_aligned_table_reads_as_the_answer_key(tmp_path_factory, lay):
     assume(merges_observable(lay))
@@ -169,10 +175,7 @@ def _collapsed(text: str) -> str:
     return "\n".join(re.sub(" {2,}", " ", ln).strip() for ln in text.split("\n"))
 
 
-@settings(max_examples=int(os.environ.get("FUZZ_EXPLORE", 25)), deadline=None,
-          derandomize="FUZZ_EXPLORE" not in os.environ,
-          phases=[Phase.explicit, Phase.reuse, Phase.generate],
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@_explore(25)
 @given(layouts)
 def test_run_together_table_printed_centred_or_from_the_top(tmp_path_factory, lay):
     # with one space between cells, a name line ending in a word that leads

@@ -787,10 +787,6 @@ class _Sweep:
             out.append(row)
         return [row for row in out if row.blocks]
 
-    def label_rows(self, rows: list[_Row], b: _Block) -> list[_Row]:
-        """Rows beside a label cell (:func:`_label_rows`)."""
-        return _label_rows(rows, b)
-
 
 def _label_rows(rows: list[_Row], b: _Block) -> list[_Row]:
     """Rows beside a label cell: those its lines overlap (else the nearest),
@@ -856,7 +852,7 @@ def _body_frag(page: _Page, body: list[_Piece], frag: PageFragment, r0: int, n_c
                 frag.cells.append(_cell(b, index[id(row)], 1, page.region.page, used))
         # a text's table places lines to a pitch, not to a point: labels are
         # centred on their rows to a line
-        spans = _label_spans(rows, labels, _label_rows, pitch if fixed is not None else 1.0)
+        spans = _label_spans(rows, labels, pitch if fixed is not None else 1.0)
         for b in labels:
             rs = [index[id(x)] for x in spans.get(id(b), [])]
             if rs:
@@ -873,8 +869,75 @@ def _body_frag(page: _Page, body: list[_Piece], frag: PageFragment, r0: int, n_c
 SPINE_VALUES = 2
 
 
+@dataclass(slots=True)
+class _FixedZone:
+    """A zone of a text's table read into lines (see :func:`_fixed_rows`)."""
+
+    lines: list[list[_Piece]]
+    kinds: list[str]                       # per line: "spine" | "category" | "float"
+    cols: list[dict[int, list[_Piece]]]    # per line: its non-label pieces by start column
+    groups: list[list[int]]                # lines between category lines
+    labels: list[tuple[int, _Piece]]       # (line, piece) in a label column
+
+    def centred_evidence(self) -> bool:
+        """A spine with no text in a column that has text below it before
+        the next spine: the rows can only be printed centred."""
+        for g in self.groups:
+            sp = [i for i in g if self.kinds[i] == "spine"]
+            for a, b in zip(sp, sp[1:] + [None]):
+                after = [i for i in g if i > a and (b is None or i < b)]
+                if any(c not in self.cols[a] for i in after for c in self.cols[i]):
+                    return True
+        return False
+
+
+def _fixed_zone(zone: list[_Piece], n_cols: int, key_cols: set[int], label_cols: set[int]) -> _FixedZone | None:
+    """The lines of a zone of a text's table, what each is, its pieces by
+    column; None when no line is a spine."""
+    lines = _baselines(zone)
+
+    def is_label(p: _Piece) -> bool:
+        return p.c0 in label_cols and p.c1 == p.c0 + 1 and not p.typed and not row_label_start(p.text)
+
+    kinds: list[str] = []
+    for line in lines:
+        rest = [p for p in line if not is_label(p)]
+        lab = cjk.row_label(rest[0].text) if len(rest) == 1 and len(line) == 1 else None
+        if lab and lab[0] in ("cat", "sub") and cjk.cell_type(lab[3]) == "text":
+            kinds.append("category")
+        elif sum(1 for p in rest if p.typed) >= SPINE_VALUES:
+            kinds.append("spine")
+        else:
+            kinds.append("float")
+    if "spine" not in kinds:
+        return None
+    cols: list[dict[int, list[_Piece]]] = []
+    labels: list[tuple[int, _Piece]] = []
+    for i, line in enumerate(lines):
+        d: dict[int, list[_Piece]] = {}
+        if len(line) > 1 and line[0].c0 in key_cols and row_label_start(line[0].text) and \
+                line[1].c0 == line[0].c0 and line[0].c0 + 1 < n_cols:
+            # a row label is a cell of its own: the text a space after it
+            # (20 能源综合生产能力) starts the next column
+            line[1].c0 = line[0].c0 + 1
+            line[1].c1 = max(line[1].c1, line[1].c0 + 1)
+        for p in line:
+            if is_label(p):
+                labels.append((i, p))
+            else:
+                d.setdefault(p.c0, []).append(p)
+        cols.append(d)
+    groups: list[list[int]] = [[]]
+    for i, k in enumerate(kinds):
+        if k == "category":
+            groups.append([])
+        else:
+            groups[-1].append(i)
+    return _FixedZone(lines, kinds, cols, groups, labels)
+
+
 def _fixed_rows(zone: list[_Piece], n_cols: int, key_cols: set[int], label_cols: set[int],
-                centred: bool | None = None) -> tuple[list[_Row], list[_Block]] | bool | None:
+                centred: bool) -> tuple[list[_Row], list[_Block]] | None:
     """Rows of a zone of a text's table, where every line is one pitch from
     the next, so spacing cannot tell a cell's next line from the next row's
     first line.  What does tell them apart is how a row is printed: its
@@ -890,54 +953,10 @@ def _fixed_rows(zone: list[_Piece], n_cols: int, key_cols: set[int], label_cols:
     are rows of their own (the parts of rows cut by a page break, joined by
     :func:`pipeline.tables.grid.stack_fragments`).  None when the zone has no
     spine (a table of text: the sweep reads it)."""
-    lines = _baselines(zone)
-
-    def is_label(p: _Piece) -> bool:
-        return p.c0 in label_cols and p.c1 == p.c0 + 1 and not p.typed and not row_label_start(p.text)
-
-    kinds: list[str] = []          # "spine" | "category" | "float"
-    for line in lines:
-        rest = [p for p in line if not is_label(p)]
-        lab = cjk.row_label(rest[0].text) if len(rest) == 1 and len(line) == 1 else None
-        if lab and lab[0] in ("cat", "sub") and cjk.cell_type(lab[3]) == "text":
-            kinds.append("category")
-        elif sum(1 for p in rest if p.typed) >= SPINE_VALUES:
-            kinds.append("spine")
-        else:
-            kinds.append("float")
-    if "spine" not in kinds:
+    fz = _fixed_zone(zone, n_cols, key_cols, label_cols)
+    if fz is None:
         return None
-    # per line: its non-label pieces by start column
-    cols: list[dict[int, list[_Piece]]] = []
-    for line in lines:
-        d: dict[int, list[_Piece]] = {}
-        if len(line) > 1 and line[0].c0 in key_cols and row_label_start(line[0].text) and \
-                line[1].c0 == line[0].c0 and line[0].c0 + 1 < n_cols:
-            # a row label is a cell of its own: the text a space after it
-            # (20 能源综合生产能力) starts the next column
-            line[1].c0 = line[0].c0 + 1
-            line[1].c1 = max(line[1].c1, line[1].c0 + 1)
-        for p in line:
-            if not is_label(p):
-                d.setdefault(p.c0, []).append(p)
-        cols.append(d)
-    # groups of lines between category lines; each group's spines
-    groups: list[list[int]] = [[]]
-    for i, k in enumerate(kinds):
-        if k == "category":
-            groups.append([])
-        else:
-            groups[-1].append(i)
-    evidence = False
-    for g in groups:
-        sp = [i for i in g if kinds[i] == "spine"]
-        for a, b in zip(sp, sp[1:] + [None]):
-            after = [i for i in g if i > a and (b is None or i < b)]
-            if any(c not in cols[a] for i in after for c in cols[i]):
-                evidence = True
-    if centred is None:
-        # asked for the evidence only (:func:`_fixed_centred`)
-        return evidence
+    lines, kinds, cols, groups = fz.lines, fz.kinds, fz.cols, fz.groups
     owner: dict[tuple[int, int], int | str] = {}    # (line, column) → spine line, or "top"/"bottom"
     nonempty = [g for g in groups if any(kinds[i] == "spine" for i in g)]
     for gi, g in enumerate(groups):
@@ -1008,12 +1027,13 @@ def _fixed_rows(zone: list[_Piece], n_cols: int, key_cols: set[int], label_cols:
     # printed together, centred on its rows), are one cell (森林 / 发展)
     labels: list[_Block] = []
     open_label: dict[int, tuple[_Block, int]] = {}
+    label_ids = {id(p) for _, p in fz.labels}
     for i, line in enumerate(lines):
         if kinds[i] == "category":
             open_label = {}
             continue
         for p in line:
-            if is_label(p):
+            if id(p) in label_ids:
                 b, last = open_label.get(p.c0, (None, -9))
                 if b is not None and i - last <= 2:
                     b.add(p)
@@ -1036,7 +1056,8 @@ def _fixed_centred(pages: list[_Page], n_cols: int, key_cols: set[int], label_co
         body = [p for p in pg.pieces if pg.head_bottom is None or (p.top + p.bottom) / 2 > pg.head_bottom]
         for ztop, zbottom in _zones(pg):
             zone = [p for p in body if ztop < (p.top + p.bottom) / 2 < zbottom]
-            if zone and _fixed_rows(zone, n_cols, key_cols, label_cols) is True:
+            fz = _fixed_zone(zone, n_cols, key_cols, label_cols) if zone else None
+            if fz is not None and fz.centred_evidence():
                 return True
     return False
 
@@ -1083,7 +1104,7 @@ def _centred_split(gaps: list[int], on: list[bool], first: bool, last: bool) -> 
     return best[1]
 
 
-def _label_spans(rows: list[_Row], labels: list[_Block], touched, unit: float = 1.0) -> dict[int, list[_Row]]:
+def _label_spans(rows: list[_Row], labels: list[_Block], unit: float = 1.0) -> dict[int, list[_Row]]:
     """Rows beside each label cell.  A label is printed centred on the rows
     it names.  In each run of rows whose label column is empty (no name runs
     across it), the labels share the rows out in order, each taking the rows
@@ -1094,7 +1115,7 @@ def _label_spans(rows: list[_Row], labels: list[_Block], touched, unit: float = 
     out: dict[int, list[_Row]] = {}
     pos = {id(r): k for k, r in enumerate(rows)}
     for b in labels:
-        out[id(b)] = touched(rows, b)
+        out[id(b)] = _label_rows(rows, b)
     by_col: dict[int, list[_Block]] = {}
     for b in labels:
         if out[id(b)]:
