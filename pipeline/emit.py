@@ -62,6 +62,17 @@ def build_outputs(plan_id: str, st: Structured, ts: TableSet | None = None,
     ``plan`` is the plan's metadata row (see :func:`pipeline.run.plan_row`),
     ``ex``, when given, supplies the images and which lines OCR read."""
     ts = ts or TableSet()
+    out = build_rows(plan_id, st, ts, plan=plan, ex=ex)
+    set_terms(out, terms)
+    set_findings(out, list(ts.findings) + list(extra_findings or []))
+    return out
+
+
+def build_rows(plan_id: str, st: Structured, ts: TableSet, plan: dict | None = None,
+               ex: Extracted | None = None) -> Outputs:
+    """:func:`build_outputs` without the term rows and ``validation.parquet``:
+    complete it with :func:`set_terms`, then :func:`set_findings` (so the
+    rows can be checked while the term layer is still being computed)."""
     ocr_lines = {ln.order for ln in ex.lines if ln.ocr} if ex is not None else set()
 
     def by_ocr(orders) -> bool:
@@ -128,13 +139,6 @@ def build_outputs(plan_id: str, st: Structured, ts: TableSet | None = None,
     out.rows["projects.parquet"] = [asdict(x) for x in ts.projects]
     out.rows["project_summary.parquet"] = [asdict(x) for x in ts.project_summary]
     out.rows["images.parquet"] = image_rows.rows(ex)
-    terms = terms or {}
-    out.rows["keywords.parquet"] = terms.get("keywords", [])
-    out.rows["tokens.parquet"] = terms.get("tokens", [])
-    overflow = guard_int_columns(out.rows)
-    out.rows["validation.parquet"] = [_contract_row(x) for x in
-                                      list(ts.findings) + list(extra_findings or []) + overflow]
-
     out.document = document_tree(plan_id, st, ts, para_id_of)
     if plan:
         out.plan = dict(plan)
@@ -235,6 +239,23 @@ def document_tree(plan_id: str, st: Structured, ts: TableSet, para_id_of: dict[i
         "outline": children.get(None, []),
         "tables": [asdict(t) for t in ts.tables],
     }
+
+
+def set_terms(out: Outputs, terms: dict[str, list[dict]] | None) -> None:
+    """Put the term layer's rows (:func:`pipeline.terms.build_terms`) into
+    ``out``; call :func:`set_findings` after it (the integer guard reads
+    every table)."""
+    terms = terms or {}
+    out.rows["keywords.parquet"] = terms.get("keywords", [])
+    out.rows["tokens.parquet"] = terms.get("tokens", [])
+
+
+def set_findings(out: Outputs, findings: list[Finding]) -> None:
+    """``validation.parquet`` of ``out``: ``findings``, then one per integer
+    value too large for its column (:func:`guard_int_columns`, which also
+    nulls it)."""
+    overflow = guard_int_columns(out.rows)
+    out.rows["validation.parquet"] = [_contract_row(x) for x in list(findings) + overflow]
 
 
 def write_outputs(out_dir: str | Path, outputs: Outputs, sha256: str, *, force: bool = False) -> Path:

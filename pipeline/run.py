@@ -3,6 +3,7 @@ stages are thin shells over these)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -10,6 +11,7 @@ from typing import TYPE_CHECKING
 from . import conservation, metadata, volumes
 from .errors import InputError, PipelineError, StageError
 from .extract import extract, images
+from .forked import Forked
 from .model import Extracted, Finding, Structured, TableSet
 
 if TYPE_CHECKING:
@@ -112,26 +114,30 @@ def plan_row(st: Structured, *, document_no: int = 1, n_documents: int = 1) -> d
 
 
 def finish(plan_id: str, ex: Extracted, st: Structured, ts: TableSet,
-           terms: dict[str, list[dict]], *, extra_findings: list[Finding] | None = None,
+           terms: dict[str, list[dict]] | Callable[[], dict[str, list[dict]]], *,
+           extra_findings: list[Finding] | None = None,
            document_no: int = 1, n_documents: int = 1) -> ParseResult:
     """Build the output rows (with the plan's metadata) and run the
-    conservation check.  ``extra_findings`` go to validation.parquet; by
-    default they are the document boundaries of a file holding several
-    plans parsed as one (:func:`pipeline.volumes.find_boundaries`)."""
-    from .emit import build_outputs
+    conservation check.  ``terms`` is the term layer's rows or a function
+    that returns them, called once the other rows are built and checked (the
+    term layer can then be computed meanwhile, see :func:`_parse_one`).
+    ``extra_findings`` go to validation.parquet; by default they are the
+    document boundaries of a file holding several plans parsed as one
+    (:func:`pipeline.volumes.find_boundaries`)."""
+    from .emit import build_rows, set_findings, set_terms
 
     if extra_findings is None:
         _, extra_findings = volumes.find_boundaries(ex)
     plan = plan_row(st, document_no=document_no, n_documents=n_documents)
     findings = (conservation.check_extraction(ex) + conservation.check_blocks(ex, st) + images.findings(ex)
                 + list(extra_findings or []))
-    outputs = build_outputs(plan_id, st, ts, terms, findings, plan=plan, ex=ex)
+    outputs = build_rows(plan_id, st, ts, plan=plan, ex=ex)
     # the output-level check is a safety net: report it only when the
     # block-level check (which names the page and text) found nothing
     lost = [f for f in findings if f.check == "conservation"]
     out_findings = [] if lost else conservation.check_outputs(ex, outputs.rows)
-    if out_findings:
-        outputs = build_outputs(plan_id, st, ts, terms, findings + out_findings, plan=plan, ex=ex)
+    set_terms(outputs, terms() if callable(terms) else terms)
+    set_findings(outputs, list(ts.findings) + findings + out_findings)
     return ParseResult(plan_id, ex, st, ts, outputs, findings + out_findings)
 
 
@@ -142,9 +148,15 @@ def _parse_one(path, plan_id: str, ex: Extracted, tick, extra: list[Finding] | N
     tick("tables")
     ts = stage("tables", path, run_tables, st, ex)
     tick("terms")
-    terms = stage("terms", path, run_terms, st, ts)
-    tick("emit")
-    return finish(plan_id, ex, st, ts, terms, extra_findings=extra, document_no=k, n_documents=n)
+    # the term layer (word segmentation, a fifth of a text parse) runs in a
+    # forked child while this process builds and checks the other rows
+    job = Forked(run_terms, st, ts)
+    try:
+        tick("emit")
+        return finish(plan_id, ex, st, ts, lambda: stage("terms", path, job.result),
+                      extra_findings=extra, document_no=k, n_documents=n)
+    finally:
+        job.cancel()
 
 
 def parse_documents(path: str | Path, plan_id: str | None = None, *, jobs: int | None = None,

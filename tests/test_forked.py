@@ -1,5 +1,6 @@
-"""pipeline.forked.split_map: the same results as a plain map, in order,
-whatever happens to the child, and no process left behind."""
+"""pipeline.forked.split_map and Forked: the same results as computing
+here (a plain map, a plain call), in order, whatever happens to the child,
+and no process left behind."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline import forked
-from pipeline.forked import split_map
+from pipeline.forked import Forked, split_map
 
 ROOT = Path(__file__).resolve().parents[1]
 needs_fork = pytest.mark.skipif(not hasattr(os, "fork") or forked.cores() < 2,
@@ -132,3 +133,54 @@ def test_child_dies_with_a_killed_parent(tmp_path):
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+@settings(max_examples=20, deadline=None, derandomize=True)
+@given(st.lists(st.integers(), max_size=30), st.booleans())
+def test_forked_is_the_call(xs, fork):
+    before = _children()
+    job = Forked(sorted, xs, fork=fork)
+    assert job.result() == sorted(xs)
+    assert _no_children(before)
+
+
+@needs_fork
+def test_forked_runs_in_a_child_while_this_process_goes_on():
+    parent, before = os.getpid(), _children()
+    job = Forked(lambda: os.getpid())
+    assert _children() - before                   # started at once, not in result()
+    assert job.result() != parent
+    assert _no_children(before)
+
+
+@needs_fork
+def test_forked_failure_in_the_child_is_computed_here():
+    parent = os.getpid()
+
+    def fn(x):
+        if os.getpid() != parent:
+            os._exit(3)                           # a child that dies without a result
+        return x + 1
+
+    assert Forked(fn, 41).result() == 42
+
+
+@needs_fork
+def test_forked_error_here_is_raised_and_cancel_reaps():
+    before = _children()
+
+    def fn():
+        time.sleep(30)
+
+    job = Forked(fn)
+    t0 = time.monotonic()
+    job.cancel()
+    assert time.monotonic() - t0 < 10
+    assert _no_children(before)
+    job.cancel()                                  # twice is harmless
+
+
+def test_forked_exception_in_fn_raises_from_result():
+    job = Forked(lambda: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        job.result()

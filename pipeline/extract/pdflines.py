@@ -32,7 +32,6 @@ from itertools import repeat
 from operator import add, eq, itemgetter, sub, truediv
 
 import regex as re
-from pdfplumber.utils import dedupe_chars
 
 from .. import cjk
 
@@ -161,6 +160,10 @@ def _dedupe(row: list[dict]) -> tuple[list[dict], int]:
     if not any(a["text"] == b["text"] and b["x0"] - a["x0"] <= tol and abs(b["top"] - a["top"]) <= tol
                for a, b in zip(row, row[1:])):
         return row, 0
+    # imported here: text input uses this module but never overlapping glyphs,
+    # and pdfplumber (with pdfminer) costs ~45 ms to import
+    from pdfplumber.utils import dedupe_chars
+
     # fonts must agree, sizes only nearly (rotated text matrices give 17.99999…
     # for one copy and 18.00000… for the other), so size is not compared
     kept = dedupe_chars(row, tolerance=tol, extra_attrs=("fontname",))

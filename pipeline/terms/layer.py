@@ -46,19 +46,32 @@ def build_terms(st: Structured, ts: TableSet, *, tokenizer: Tokenizer | None = N
     docs: dict[str, list[str]] = {n.node_id: [] for n in st.nodes if n.kind in KEYWORD_KINDS}
     up = {nid: [a for a in _ancestors(nodes, nid) if a in docs] for nid in nodes}
 
-    def add_to_docs(node_id: str | None, toks: list[str]) -> None:
-        kept = [t for t in toks if is_keyword_candidate(t, stop)]
+    def add_to_docs(node_id: str | None, kept: list[str]) -> None:
         for a in up.get(node_id, ()):
             docs[a].extend(kept)
+
+    candidate: dict[str, bool] = {}     # tokens repeat: each is judged once
+
+    def cut(text: str) -> tuple[list[str], list[str]]:
+        """The tokens of ``text`` and those that may be keywords."""
+        toks = tok.cut(text)
+        kept = []
+        for t in toks:
+            c = candidate.get(t)
+            if c is None:
+                c = candidate[t] = is_keyword_candidate(t, stop)
+            if c:
+                kept.append(t)
+        return toks, kept
 
     blocks = [b for b in st.blocks if b.kind in ("paragraph", "column_item", "column_title")]
     # word segmentation is most of this stage: on two cores half of it runs
     # in a forked child (same tokens, in order)
-    cuts = split_map(tok.cut, [n.title or "" for n in st.nodes] + [b.text for b in blocks])
-    for n, toks in zip(st.nodes, cuts):
-        add_to_docs(n.node_id, toks)
-    for b, toks in zip(blocks, cuts[len(st.nodes):]):
-        add_to_docs(b.node_id, toks)
+    cuts = split_map(cut, [n.title or "" for n in st.nodes] + [b.text for b in blocks])
+    for n, (_, kept) in zip(st.nodes, cuts):
+        add_to_docs(n.node_id, kept)
+    for b, (toks, kept) in zip(blocks, cuts[len(st.nodes):]):
+        add_to_docs(b.node_id, kept)
         pid = pids.get(b.block_id)
         if pid is None:       # column titles: keyword text only, no paragraph id
             continue
