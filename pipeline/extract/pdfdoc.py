@@ -74,11 +74,22 @@ def _pitch(pitches: dict[float, float], size: float) -> float:
     return pitches.get(round(size, 1)) or 1.5 * size
 
 
+def _beyond_rules(p: PageResult, ln) -> bool:
+    """A line of a rule table above its first rule or below its last: text
+    the page took for the end of a row cut by the page break, which may as
+    well be a running header or footer (the rule under a running header can
+    be the table's first); the pages together tell (:func:`find_furniture`)."""
+    r = p.regions[ln.container] if ln.container is not None and ln.container < len(p.regions) else None
+    if r is None or r.kind != "rule_table" or len(set(r.rules)) < 2:
+        return False            # a lone rule: the rows above it are the table's (its bottom rule)
+    return ln.bottom <= min(r.rules) + 0.5 or ln.top >= max(r.rules) - 0.5
+
+
 def find_furniture(pages: list[PageResult]) -> dict[tuple[int, int], str]:
     """(page index, line index) → ``page_number``/``header``/``footer``."""
     cands: list[tuple[int, int, str, object]] = []   # (pi, li, band, line)
     for pi, p in enumerate(pages):
-        body = [(li, ln) for li, ln in enumerate(p.lines) if ln.container is None]
+        body = [(li, ln) for li, ln in enumerate(p.lines) if ln.container is None or _beyond_rules(p, ln)]
         body.sort(key=lambda t: t[1].top)
         for k, (li, ln) in enumerate(body):
             if k < EDGE_LINES and ln.bottom <= BAND * p.height:
@@ -88,7 +99,9 @@ def find_furniture(pages: list[PageResult]) -> dict[tuple[int, int], str]:
     out: dict[tuple[int, int], str] = {}
     n_pages = len(pages)
     # page numbers: the pattern, on more than one page in the same band
-    pn = [(pi, li, band) for pi, li, band, ln in cands if cjk.PAGE_NUMBER.fullmatch(ln.text.strip())]
+    # (a number in a table is a cell: only a repeated text of a table's edge is furniture)
+    pn = [(pi, li, band) for pi, li, band, ln in cands
+          if ln.container is None and cjk.PAGE_NUMBER.fullmatch(ln.text.strip())]
     per_band = Counter(band for _, _, band in pn)
     for pi, li, band in pn:
         if per_band[band] >= 2 or n_pages <= 2:
@@ -191,7 +204,8 @@ def assemble(pages: list[PageResult]) -> tuple[list[Line], list[Region], list[Pa
         prev: dict = {}
         for li, ln in enumerate(p.lines):
             fur = furniture.get((pi, li))
-            rid = None if ln.container is None else base + ln.container
+            # furniture the page had put above (or below) a table's rules stays out of it
+            rid = None if ln.container is None or (fur is not None and _beyond_rules(p, ln)) else base + ln.container
             pitch = _pitch(pitches, ln.font_size)
             gap = None
             a = prev.get(ln.container)

@@ -275,8 +275,15 @@ def extract_page(page, page_no: int) -> PageResult:
     # a shaded band of text may be the header row of such a table
     shaded = [k for k, d in enumerate(drafts) if d.kind == "shaded_box"]
     look = rows if not shaded else cluster_rows(groups.get(None, []) + [c for k in shaded for c in groups.get(k, [])])
-    plain = aligned_tables(look)
+    plain = aligned_tables(look, [e["top"] for e in edges if e["orientation"] == "h" and e["x1"] - e["x0"] > 0.3 * frame.width])
     if plain:
+        for p in plain:
+            # a shaded band right on top of the table and across it is its
+            # title (or header) row, set apart from the rows by its shading
+            for d in drafts:
+                if d.kind == "shaded_box" and d.x0 <= p.x0 + 1 and d.x1 >= p.x1 - 1 and \
+                        0 <= p.top - d.bottom <= 0.5 * _body_em(groups.get(None, [])) and d.top < p.top:
+                    p.top = d.top
         drafts = [d for d in drafts if not (d.kind == "shaded_box" and any(
             p.x0 - 1 <= (d.x0 + d.x1) / 2 <= p.x1 + 1 and p.top - 1 <= (d.top + d.bottom) / 2 <= p.bottom + 1
             for p in plain))]
@@ -321,6 +328,15 @@ def extract_page(page, page_no: int) -> PageResult:
                       images=page_images(objs.get("image", []), frame, page_no, chars),
                       n_glyphs=sum(1 for c in chars if not c["text"].isspace() and c["text"] != ""),
                       n_controls=n_controls)
+
+
+def _body_em(chars: list[dict]) -> float:
+    """The most common character size among ``chars`` (10 when none)."""
+    sizes: dict[float, int] = {}
+    for c in chars:
+        k = round(c["size"], 1)
+        sizes[k] = sizes.get(k, 0) + 1
+    return max(sizes, key=lambda k: (sizes[k], k)) if sizes else 10.0
 
 
 def page_images(objs: list[dict], frame: Frame, page_no: int, chars: list[dict]) -> list[PageImage]:

@@ -49,8 +49,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pdfplumber.table import TableFinder
-
 from .. import cjk
 from .pdflines import cluster_rows, split_at_gaps
 
@@ -130,11 +128,18 @@ def find_regions(edges: list[dict], fills: list[dict], chars: list[dict],
     ``color``) and its characters (used to confirm that a box holds text and
     to follow a three-line table that runs on to the next page)."""
     regions: list[RegionDraft] = []
-    if len(edges) >= 4:
+    # (a box the page break slices may leave three rules on a page, or two)
+    ends = open_ends(join_segments(edges), chars) if len(edges) >= 2 else []
+    if len(edges) + len(ends) >= 4:
+        # imported here: pdfplumber (with pdfminer) costs ~45 ms to import,
+        # and text input, which also uses this module, never needs it
+        from pdfplumber.table import TableFinder
+
         settings = TABLE_SETTINGS
-        closing = open_sides(edges, chars)
-        if closing:
-            settings = {**TABLE_SETTINGS, "explicit_vertical_lines": closing}
+        rules = join_segments(edges)
+        closing = open_sides(rules + ends, chars)
+        if closing or ends:
+            settings = {**TABLE_SETTINGS, "explicit_vertical_lines": closing, "explicit_horizontal_lines": ends}
         finder = TableFinder(_EdgePage(edges, (0, 0, width, height)), settings)
         in_tables: set[tuple] = set()
         for t in finder.tables:
@@ -154,7 +159,7 @@ def find_regions(edges: list[dict], fills: list[dict], chars: list[dict],
                 regions.append(RegionDraft("box", x0, top, x1, bottom))
     regions = _drop_nested_boxes(regions)
     shades = _merge_strips(fills, width, height)
-    regions.extend(rule_structures(edges, regions, shades, fills, chars, width))
+    regions.extend(rule_structures(join_segments(edges), regions, shades, fills, chars, width))
     for shade in shades:
         x0, top, x1, bottom = shade
         if any(r.contains((x0 + x1) / 2, (top + bottom) / 2) and r.kind in ("table", "rule_table")
@@ -233,6 +238,33 @@ PROSE_SHARE = 0.6
 BOX_INSET_EM = 0.3
 
 
+def join_segments(edges: list[dict]) -> list[dict]:
+    """``edges`` with collinear pieces that meet joined into one rule: a
+    browser or word processor draws a row's rule as one piece per cell
+    (often as thin filled rectangles), a line of the table as a piece per
+    row.  The table finder joins them itself; the rule analyses here
+    (groups of rules of one extent, sides left open) need whole rules.
+    Pieces join when they lie on one line (within half a point) and their
+    ends are within the snap tolerance; nothing else moves."""
+    out: list[dict] = []
+    for o in ("h", "v"):
+        pos, lo, hi = ("top", "x0", "x1") if o == "h" else ("x0", "top", "bottom")
+        cur: dict | None = None
+        for e in sorted((e for e in edges if e["orientation"] == o), key=lambda e: (round(e[pos] * 2), e[lo])):
+            if cur is not None and abs(e[pos] - cur[pos]) <= 0.5 and e[lo] <= cur[hi] + SNAP:
+                if e[hi] > cur[hi]:
+                    cur = edge(cur["x0"], cur["top"], e["x1"], cur["bottom"], cur["object_type"]) if o == "h" \
+                        else edge(cur["x0"], cur["top"], cur["x1"], e["bottom"], cur["object_type"])
+                    cur["orientation"] = o
+                continue
+            if cur is not None:
+                out.append(cur)
+            cur = e
+        if cur is not None:
+            out.append(cur)
+    return out
+
+
 def _rule_groups(hs: list[dict]) -> list[list[dict]]:
     """Horizontal rules grouped by extent (x0 and x1 within the snap
     tolerance), each group top to bottom, a doubled rule (two strokes less
@@ -268,17 +300,94 @@ def _is_prose(row: list[dict], x0: float, x1: float) -> bool:
 
 
 def _band_kind(rows: list[list[dict]], x0: float, x1: float) -> str:
-    """``empty``, ``prose`` (running text) or ``cells`` (a table's rows)."""
+    """``empty``, ``prose`` (running text), ``title`` (a caption, unit line,
+    note or heading: what stands above or below a table, not in it) or
+    ``cells`` (a table's rows)."""
     if not rows:
         return "empty"
     if any(len(split_at_gaps(r, CELL_GAP_EM)) >= 3 for r in rows):
         return "cells"
     prose = sum(1 for r in rows if _is_prose(r, x0, x1))
-    return "prose" if prose * 2 >= len(rows) and prose else "cells"
+    if prose * 2 >= len(rows) and prose:
+        return "prose"
+    texts = [cjk.normalize_text("".join(c["text"] for c in r)).strip() for r in rows]
+    if any(_stops_table(t) or cjk.UNIT_LINE.match(t) for t in texts):
+        return "title"
+    return "cells"
 
 
 def _inner_verticals(vs: list[dict], x0: float, x1: float, top: float, bottom: float) -> bool:
     return any(x0 + SNAP < v["x0"] < x1 - SNAP and v["top"] < bottom - 1 and v["bottom"] > top + 1 for v in vs)
+
+
+def open_ends(edges: list[dict], chars: list[dict]) -> list[dict]:
+    """Synthetic horizontal edges for grids whose vertical rules run on past
+    their last (or first) horizontal rule to a common end, with text in
+    between: a row cut by the page break, drawn with its cell sides but no
+    rule under it (browsers and some word processors close a row only where
+    it ends).  Without the edge the table finder stops at the last rule and
+    the cut row falls out of the table.  A box the page break slices (CSS
+    draws no border at the cut) is closed the same way: its one rule and the
+    side rules at both its ends leaving it, or, on a page it crosses whole,
+    two side rules alone.  Empty for closed grids and boxes."""
+    hs = [e for e in edges if e["orientation"] == "h"]
+    vs = [e for e in edges if e["orientation"] == "v" and e["bottom"] - e["top"] > SNAP]
+    out: list[dict] = []
+
+    def at(x: float, v: dict) -> bool:
+        return abs(v["x0"] - x) <= SNAP
+
+    for g in _rule_groups(hs):
+        x0, x1 = g[0]["x0"], g[0]["x1"]
+        if x1 - x0 < 10 * SNAP:
+            continue
+        inside = [v for v in vs if x0 - SNAP <= v["x0"] <= x1 + SNAP]
+        for end, below in ((g[-1]["top"], True), (g[0]["top"], False)):
+            if len(g) == 1:
+                # a lone rule: the top (or bottom) of a sliced box, its sides
+                # at both ends leaving it the same way
+                sides = [v for v in inside if (at(x0, v) or at(x1, v)) and (
+                    (below and abs(v["top"] - end) <= SNAP and v["bottom"] > end + 2 * SNAP) or
+                    (not below and abs(v["bottom"] - end) <= SNAP and v["top"] < end - 2 * SNAP))]
+                if not (any(at(x0, v) for v in sides) and any(at(x1, v) for v in sides)):
+                    continue
+            # the rules leaving the end rule outwards, by where they stop
+            if below:
+                leaving = [v for v in inside if v["top"] <= end + SNAP and v["bottom"] > end + 2 * SNAP]
+            else:
+                leaving = [v for v in inside if v["bottom"] >= end - SNAP and v["top"] < end - 2 * SNAP]
+            if not leaving:
+                continue
+            far = max(v["bottom"] for v in leaving) if below else min(v["top"] for v in leaving)
+            at_far = sorted(v["x0"] for v in leaving if abs((v["bottom"] if below else v["top"]) - far) <= SNAP)
+            # two rules at least (the two strokes of one filled rule are one)
+            if sum(1 for a, b in zip(at_far, at_far[1:]) if b - a > SNAP) < 1:
+                continue
+            top, bottom = (end, far) if below else (far, end)
+            if any(top + SNAP < h["top"] < bottom - SNAP and h["x0"] <= x0 + SNAP and h["x1"] >= x1 - SNAP
+                   for h in hs):
+                continue           # closed by a rule of another extent
+            if _chars_in(chars, x0, x1, top, bottom):
+                out.append({**edge(x0, far, x1, far, "synthetic_edge"), "object_type": "synthetic_edge"})
+    # a page a sliced box crosses whole: two long side rules of one extent,
+    # no rule at either end, text between
+    for a in vs:
+        for b in vs:
+            if b["x0"] - a["x0"] < 20 * SNAP or abs(a["top"] - b["top"]) > SNAP or abs(a["bottom"] - b["bottom"]) > SNAP:
+                continue
+            top, bottom = min(a["top"], b["top"]), max(a["bottom"], b["bottom"])
+            if bottom - top < 20 * SNAP or any(
+                    h["x0"] <= a["x0"] + SNAP and h["x1"] >= b["x0"] - SNAP and (abs(h["top"] - top) <= SNAP or
+                                                                             abs(h["top"] - bottom) <= SNAP)
+                    for h in hs + out):
+                continue
+            if any(a["x0"] + SNAP < v["x0"] < b["x0"] - SNAP and v["bottom"] - v["top"] > 0.5 * (bottom - top)
+                   for v in vs):
+                continue        # rules between them: not a box's two sides
+            if _chars_in(chars, a["x0"], b["x0"], top, bottom):
+                for y in (top, bottom):
+                    out.append({**edge(a["x0"], y, b["x0"], y, "synthetic_edge"), "object_type": "synthetic_edge"})
+    return out
 
 
 def open_sides(edges: list[dict], chars: list[dict]) -> list[dict]:
@@ -305,7 +414,7 @@ def open_sides(edges: list[dict], chars: list[dict]) -> list[dict]:
         for a, b in zip(g, g[1:]):
             inner = _inner_verticals(vs, x0, x1, a["top"], b["top"])
             rows = [] if inner else cluster_rows(_chars_in(chars, x0, x1, a["top"], b["top"]))
-            if inner or (rows and len(rows) <= 2 and _band_kind(rows, x0, x1) != "prose"):
+            if inner or (rows and len(rows) <= 2 and _band_kind(rows, x0, x1) == "cells"):
                 runs[-1].append(b)
                 tied[-1] = tied[-1] or inner
             else:
@@ -356,7 +465,7 @@ def rule_structures(edges: list[dict], regions: list[RegionDraft], shades: list[
             while j + 1 < len(bands) and bands[j + 1][0] == "cells":
                 j += 1
             in_table.update(range(k, j + 2))
-            region = _rule_table(g[k:j + 2], chars, x0, x1, bands[k:j + 1])
+            region = _rule_table(g[k:j + 2], chars, x0, x1, bands[k:j + 1], ruled_above=k > 0)
             if region is not None:
                 out.append(region)
             k = j + 1
@@ -369,6 +478,8 @@ def rule_structures(edges: list[dict], regions: list[RegionDraft], shades: list[
             # before, or the header rule of a table whose top rule is gone
             for e in g:
                 if any(r.contains(e["x0"] + 1, e["top"], 1.0) for r in out):
+                    continue
+                if _underlines(chars, e):
                     continue
                 region = _rule_table([e], chars, x0, x1, [])
                 if region is not None:
@@ -401,7 +512,7 @@ def _inset(rows: list[list[dict]], x0: float, x1: float) -> bool:
 
 
 def _rule_table(rules: list[dict], chars: list[dict], x0: float, x1: float,
-                bands: list[tuple[str, list]]) -> RegionDraft | None:
+                bands: list[tuple[str, list]], ruled_above: bool = False) -> RegionDraft | None:
     """A rule table over ``rules`` (a run of table bands), extended over the
     rows of cells that follow its last rule.  A run of one band (two rules)
     is a table only with rows of cells below it or (two of) its rows split
@@ -411,9 +522,19 @@ def _rule_table(rules: list[dict], chars: list[dict], x0: float, x1: float,
     end = _run_on(chars, x0, x1, bottom, rows_inside)
     multi = sum(1 for r in rows_inside if len(split_at_gaps(r, CELL_GAP_EM)) >= 2)
     if len(rules) == 1 and end is None:
-        return None
+        start = _run_up(chars, x0, x1, top)
+        if start is None:
+            return None
+        return RegionDraft("rule_table", x0, start, x1, top, rules=[top], rule_x0=[rules[0]["x0"]],
+                           rule_x1=[rules[0]["x1"]])
     if len(rules) == 2 and end is None and multi < min(2, len(rows_inside) or 1):
         return None
+    if rows_inside and not ruled_above:
+        # the end of a row cut by the page break, above the first rule of the
+        # page: text of the table's size, the first on the page, with no rule
+        # of the table's extent above it (a running header has its own)
+        size = _median([_em(r) for r in rows_inside])
+        top = _run_up(chars, x0, x1, top, size=size) or top
     return RegionDraft("rule_table", x0, top, x1, max(bottom, end or bottom), rules=[e["top"] for e in rules],
                        rule_x0=[e["x0"] for e in rules], rule_x1=[e["x1"] for e in rules])
 
@@ -454,6 +575,61 @@ def _run_on(chars: list[dict], x0: float, x1: float, y: float, above: list[list[
         prev_bottom = bottom
         end = bottom + 0.5
     return end if n >= 2 and multi else None
+
+
+def _underlines(chars: list[dict], e: dict) -> bool:
+    """The rule ``e`` underlines the page's first text, a line of one or two
+    pieces right on it: a running header's rule (or a title's), not a
+    table's top rule — whose text above, if any, is a header of cells."""
+    above = [c for c in chars if not c["text"].isspace() and (c["top"] + c["bottom"]) / 2 < e["top"]]
+    if not above:
+        return False
+    rows = cluster_rows(above)
+    last = rows[-1]
+    if e["top"] - max(c["bottom"] for c in last) > 0.8 * _em(last):
+        return False
+    return len(rows) == 1 and len(split_at_gaps(last, CELL_GAP_EM)) <= 2
+
+
+def _run_up(chars: list[dict], x0: float, x1: float, y: float, size: float | None = None) -> float | None:
+    """Top of the rows of cells above a rule at ``y`` that are the first
+    text of the page, or None: the end of a table continued from the page
+    before.  The rows lie within the rule's extent, follow each other
+    closely (1.5 em), are not prose, a note, a unit line or a heading.
+
+    Above a lone rule (the bottom rule of a three-line table, no header or
+    top rule on this page) they must be table rows: one of them in three
+    cells or more, or two of them with one in two cells at least (a running
+    header with a rule under it has one or two pieces).  Above the first
+    rule of a table found by its bands (``size``: its text's size) they may
+    be the last lines of one cell — a row cut by the page break, whose rule
+    the browser draws only under its end — in the table's own size (a title
+    above the table is set larger)."""
+    above = [c for c in chars if not c["text"].isspace() and (c["top"] + c["bottom"]) / 2 < y]
+    if not above or any(c["x0"] < x0 - 2 or c["x1"] > x1 + 2 for c in above):
+        return None
+    rows = cluster_rows(above)
+    prev_top = y
+    n = multi = wide = 0
+    for r in reversed(rows):
+        em = _em(r)
+        top = min(c["top"] for c in r)
+        bottom = max(c["bottom"] for c in r)
+        if prev_top - bottom > 1.5 * em:
+            return None         # a gap: other text above the rows, not the page's first
+        text = "".join(c["text"] for c in r)
+        if _is_prose(r, x0, x1) or _stops_table(text) or cjk.UNIT_LINE.match(cjk.normalize_text(text).strip()):
+            return None
+        if size is not None and abs(em - size) > 0.5:
+            return None
+        n += 1
+        k = len(split_at_gaps(r, CELL_GAP_EM))
+        multi += k >= 2
+        wide += k >= 3
+        prev_top = top
+    if size is not None:
+        return prev_top - 0.5 if n else None
+    return prev_top - 0.5 if wide or (n >= 2 and multi) else None
 
 
 def _median(xs: list[float]) -> float:
@@ -508,15 +684,18 @@ def _typed(part: list[dict]) -> bool:
     return cjk.cell_type(cjk.normalize_text("".join(c["text"] for c in part))) != "text"
 
 
-def aligned_tables(rows: list[list[dict]]) -> list[RegionDraft]:
+def aligned_tables(rows: list[list[dict]], rules: list[float] = ()) -> list[RegionDraft]:
     """Tables drawn with no rule at all, from the rows of a page's text
     outside other regions (``pdflines.cluster_rows``): a run of consecutive
     rows, each split into cells at wide gaps or a short line (a category
     row, a wrapped cell), of which at least MIN_CELL_ROWS have three cells or
     more, most of those holding a value, and two gutters common to all of
-    them.  Prose (a line across most of the text width in one piece) ends
-    the run."""
-    if sum(1 for r in rows if _wide_gaps(r) >= 2) < MIN_CELL_ROWS:
+    them — or, as the first text of the page, fewer such rows, each with a
+    value (the end of a table continued from the page before, without its
+    header).  Prose (a line across most of the text width in one piece) ends
+    the run; ``rules`` (the tops of the page's horizontal rules) part a line
+    of one piece from the rows (a running header and its rule)."""
+    if not any(_wide_gaps(r) >= 2 for r in rows):
         return []           # most pages: prose
     free = [c for r in rows for c in r if not c["text"].isspace()]
     left, right = min(c["x0"] for c in free), max(c["x1"] for c in free)
@@ -529,23 +708,53 @@ def aligned_tables(rows: list[list[dict]]) -> list[RegionDraft]:
         cellular = [r for r in run if len(split_at_gaps(r, CELL_GAP_EM)) >= 3]
         gutters = _gutters(cellular)
 
+        size = _median([_em(r) for r in cellular]) if cellular else None
+        gaps = [min(c["top"] for c in b) - max(c["bottom"] for c in a) for a, b in zip(cellular, cellular[1:])]
+        row_gap = _median([g for g in gaps if g > 0])
+
         def outside(row: list[dict], other: list[dict]) -> bool:
             # a line in one piece across a gutter of the table (a title, a
-            # paragraph's line) and apart from the rows (not a cell's next line)
+            # paragraph's line) and apart from the rows (not a cell's next
+            # line, not a category row as far from them as they are from each
+            # other) or set in another size
             if len(split_at_gaps(row, ALIGNED_GAP_EM)) >= 2:
                 return False
             a, b = row[0]["x0"], row[-1]["x1"]
-            tight = abs(min(c["top"] for c in other) - max(c["bottom"] for c in row)) <= 0.6 * line_h or \
-                abs(min(c["top"] for c in row) - max(c["bottom"] for c in other)) <= 0.6 * line_h
-            return not tight and any(a < g0 and b > g1 for g0, g1 in gutters)
+            gap = min(abs(min(c["top"] for c in other) - max(c["bottom"] for c in row)),
+                      abs(min(c["top"] for c in row) - max(c["bottom"] for c in other)))
+            other_size = size is not None and abs(_em(row) - size) > 0.5
+            label = cjk.row_label(cjk.normalize_text("".join(c["text"] for c in row)).strip())
+            tight = gap <= 0.6 * line_h or (label is not None and label[0] in ("cat", "sub")
+                                            and gap <= 1.25 * row_gap)
+            if other_size and abs(_em(row) - size) > 0.2 * size:
+                return True         # a body line in its own size beside the table (a paragraph's last)
+            return (other_size or not tight) and any(a < g0 and b > g1 for g0, g1 in gutters)
 
-        while len(run) >= 2 and outside(run[-1], run[-2]):
+        def ruled_off(row: list[dict], other: list[dict]) -> bool:
+            # a line in one piece with a rule between it and the rows (a
+            # running header and its rule above a table that has none)
+            if len(split_at_gaps(row, CELL_GAP_EM)) >= 2:
+                return False
+            lo, hi = sorted((max(c["bottom"] for c in row), min(c["top"] for c in other)))
+            lo2, hi2 = sorted((max(c["bottom"] for c in other), min(c["top"] for c in row)))
+            return any(lo < y < hi or lo2 < y < hi2 for y in rules)
+
+        while len(run) >= 2 and (outside(run[-1], run[-2]) or ruled_off(run[-1], run[-2])):
             run.pop()
-        while len(run) >= 2 and outside(run[0], run[1]):
+        # the run is at the top of the page if it starts there, a running
+        # header ruled off above it aside
+        at_top = bool(run) and run[0] is rows[0]
+        while len(run) >= 2 and (outside(run[0], run[1]) or ruled_off(run[0], run[1])):
+            at_top = at_top and ruled_off(run[0], run[1])
             run.pop(0)
-        if len(cellular) >= MIN_CELL_ROWS and \
-                sum(1 for r in cellular if any(_typed(p) for p in split_at_gaps(r, CELL_GAP_EM))) >= \
-                VALUE_SHARE * len(cellular) and len(gutters) >= 2:
+        valued = [any(_typed(p) for p in split_at_gaps(r, CELL_GAP_EM)) for r in cellular]
+        # the header rows above the first row with a value do not count
+        body = valued[valued.index(True):] if any(valued) else valued
+        # fewer rows make a table only as the first text of the page: the
+        # last rows of a table continued from the page before, without its
+        # header (a row or two of cells with values is no table elsewhere)
+        enough = len(cellular) >= MIN_CELL_ROWS or (at_top and bool(cellular) and any(valued) and all(body))
+        if enough and sum(body) >= VALUE_SHARE * len(body) and len(gutters) >= 2:
             cs = [c for r in run for c in r if not c["text"].isspace()]
             out.append(RegionDraft("rule_table", min(c["x0"] for c in cs) - 1, min(c["top"] for c in cs) - 1,
                                    max(c["x1"] for c in cs) + 1, max(c["bottom"] for c in cs) + 1))
@@ -580,13 +789,20 @@ def _wide_gaps(row: list[dict]) -> int:
 
 
 def _gutters(rows: list[list[dict]]) -> list[tuple[float, float]]:
-    """The x-ranges between cells that are free in every row."""
-    free: list[tuple[float, float]] | None = None
-    for r in rows:
-        parts = split_at_gaps(r, CELL_GAP_EM)
-        gaps = [(a[-1]["x1"], b[0]["x0"]) for a, b in zip(parts, parts[1:])]
-        if free is None:
-            free = gaps
-            continue
-        free = [(max(a0, b0), min(a1, b1)) for a0, a1 in free for b0, b1 in gaps if max(a0, b0) < min(a1, b1)]
-    return free or []
+    """The x-ranges between cells that are free in every row: inside the
+    rows' extent, covered by no cell of any row.  A row that ends before a
+    gutter leaves it free (a project row whose amounts are on another line,
+    a category row) — only text across it closes it."""
+    spans = sorted((p[0]["x0"], p[-1]["x1"]) for r in rows for p in split_at_gaps(r, CELL_GAP_EM) if p)
+    free: list[tuple[float, float]] = []
+    if not spans:
+        return free
+    reach = spans[0][1]
+    for x0, x1 in spans[1:]:
+        if x0 > reach:
+            free.append((reach, x0))
+        reach = max(reach, x1)
+    # a gutter both sides of which hold a cell of one row at least: a cell boundary
+    return [(a, b) for a, b in free if any(
+        any(p[-1]["x1"] <= a + 0.01 for p in ps) and any(p[0]["x0"] >= b - 0.01 for p in ps)
+        for ps in (split_at_gaps(r, CELL_GAP_EM) for r in rows))]

@@ -48,7 +48,9 @@ def _prev_ends_unit(lines: list[Line], i: int, layout: Layout) -> bool:
     info = layout.info[a.order]
     # a table ends whatever its last cell says (the next table's caption may follow it directly)
     leaves_table = reg.in_table_region(a, layout) and not reg.in_table_region(lines[i], layout)
-    return cjk.ends_sentence(a.text) or info.short or lines[i].segment > 0 or leaves_table or \
+    # and a table region begins a unit: no text runs on into a table
+    enters_table = reg.in_table_region(lines[i], layout) and a.region != lines[i].region
+    return cjk.ends_sentence(a.text) or info.short or lines[i].segment > 0 or leaves_table or enters_table or \
         (lines[i].gap_before or 0) >= 1 or bool(layout.info[lines[i].order].indented)
 
 

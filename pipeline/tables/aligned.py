@@ -337,8 +337,58 @@ def _settle_peak(support: list[int], cover: list[int], peak: tuple, step: float 
     return (run[0] + run[-1]) / 2 * step
 
 
+def _gutters(support: list[int], cover: list[int], wide: float, step: float = 0.5) -> list[tuple[float, int]]:
+    """x-ranges at least ``wide`` wide that no text of the table covers, with
+    text on both sides and a gap there on MIN_SUPPORT rows: (middle, the
+    support there).  A gutter no text ever crosses is a column boundary
+    even where the gap support shows no peak: a column empty on many rows
+    (the years of a project table, blank on its aggregate rows) leaves as
+    many gaps across itself as at its sides, and a column of vertically
+    centred cells never shares a baseline with its neighbour."""
+    out = []
+    n = len(cover)
+    first = next((k for k, c in enumerate(cover) if c), n)
+    last = max((k for k, c in enumerate(cover) if c), default=-1)
+    i = first
+    while i < last:
+        if cover[i]:
+            i += 1
+            continue
+        j = i
+        while j + 1 < last and not cover[j + 1]:
+            j += 1
+        h = max(support[i:j + 1])
+        if (j - i + 1) * step >= wide and h >= MIN_SUPPORT:
+            out.append(((i + j) / 2 * step, h))
+        i = j + 1
+    return out
+
+
+def _label_starts(rows: list[list[_Piece]], width: float) -> list[tuple[float, int]]:
+    """Numbered row labels (``22.森林覆盖率``) that start at two places, each
+    on MIN_SUPPORT rows or more: the later one is the left edge of the names
+    beside a vertically merged group label (``森林发展``), whose column ends
+    there — the label is centred on its rows, so it rarely shares a baseline
+    with a name and leaves no gap support; the earlier one is where the
+    names without a group start, across both columns.  (x, rows)."""
+    starts = sorted(p.x0 for row in rows for p in row if cjk.row_label(p.text) and
+                    cjk.row_label(p.text)[0] == "item")
+    groups: list[list[float]] = []
+    for x in starts:
+        if groups and x - groups[-1][-1] <= SNAP:
+            groups[-1].append(x)
+        else:
+            groups.append([x])
+    groups = [g for g in groups if len(g) >= MIN_SUPPORT]
+    if len(groups) != 2:
+        return []
+    x = min(groups[1]) - 1.0
+    return [(x, len(groups[1]))] if 0 < x < width else []
+
+
 def column_bounds(rows: list[list[_Piece]], strong: list[float], width: float, em: float,
-                  body: list[_Piece] | None = None, extra: list[_Piece] | None = None) -> list[float]:
+                  body: list[_Piece] | None = None, extra: list[_Piece] | None = None,
+                  min_gutter: float | None = None) -> list[float]:
     """Column boundaries [0, b1, …, width] (table-relative) from gap support
     and the strong evidence (rule ends, shading edges).  A gap boundary
     within an em of a strong one is that boundary; a column that no piece of
@@ -354,6 +404,12 @@ def column_bounds(rows: list[list[_Piece]], strong: list[float], width: float, e
         x = _settle_peak(support, cover, peak)
         if all(abs(x - s) > em for s, _ in inner):
             inner.append((x, float(peak[1])))
+    for x, h in _gutters(support, cover, em if min_gutter is None else min_gutter):
+        if all(abs(x - s) > em for s, _ in inner):
+            inner.append((x, float(h)))
+    for x, h in _label_starts(rows, width):
+        if all(abs(x - s) > em for s, _ in inner):
+            inner.append((x, float(h)))
     inner.sort()
     pieces = [p for row in rows for p in row] + (extra or [])
     own = body if body is not None else pieces
@@ -451,8 +507,16 @@ def _header_bottom(page: _Page, first: bool) -> float | None:
 
 def _pitch(pages: list[_Page], bounds: list[float]) -> float:
     """Line pitch inside a cell: the smallest distance (to half a point)
-    between consecutive lines of one column that occurs at least twice."""
+    between consecutive lines of one column that occurs at least twice.
+
+    On a page (not a text's table, whose lines are all one pitch apart)
+    that distance must be below the row pitch — the smallest distance
+    between consecutive values (numbers, ``—``, 预期性) of one column, which
+    are always two rows: a table whose cells never wrap shows only its row
+    pitch, and a name line at the row pitch is then the next row's, not the
+    name above continued."""
     dists: dict[float, int] = {}
+    rows: dict[float, int] = {}
     em = 10.0
     for pg in pages:
         by_col: dict[int, list[_Piece]] = {}
@@ -465,8 +529,15 @@ def _pitch(pages: list[_Page], bounds: list[float]) -> float:
                 d = round((b.top - a.top) * 2) / 2
                 if 0.9 * a.em <= d < 1.9 * a.em:
                     dists[d] = dists.get(d, 0) + 1
+                    if a.typed and b.typed and a.c1 == b.c1:
+                        rows[d] = rows.get(d, 0) + 1
     twice = sorted(d for d, n in dists.items() if n >= 2)
-    return twice[0] if twice else DEFAULT_PITCH_EM * em
+    row = min((d for d, n in rows.items() if n >= 2), default=None)
+    if row is None or all(pg.fixed_pitch for pg in pages):
+        return twice[0] if twice else DEFAULT_PITCH_EM * em
+    tol = PITCH_TOL_EM * em
+    below = [d for d in twice if d < row - tol]
+    return below[0] if below else min(DEFAULT_PITCH_EM * em, row - 2 * tol)
 
 
 # --------------------------------------------------------------------------
@@ -1276,7 +1347,15 @@ def build_aligned_grid(table_id: str, lines: list[Line], regions: list[Region]) 
         phrases = {id(p) for p in body_all if cjk.cell_type(p.text) == "phrase"}
         rows = [[p for p in row if id(p) not in phrases] for row in rows]
         extra = head_all + [p for p in body_all if id(p) in phrases]
-    bounds = column_bounds(rows, strong, width, em, body_all, extra)
+    # a gutter no text crosses parts columns from half an em on a page (two
+    # cells' padding); in a text, whose words are a space apart, from an em
+    fixed = all(pg.fixed_pitch for pg in pages)
+    bounds = column_bounds(rows, strong, width, em, body_all, extra, min_gutter=em if fixed else em / 2)
+    if not any(pg.region.rules for pg in pages):
+        # no rule gives the table's left edge: its text does (a header cell
+        # centred over the first column is centred between there and the
+        # first boundary, not the page's edge)
+        bounds[0] = max(0.0, min(pg.region.x0 - pg.origin for pg in pages))
     page_bounds = [bounds] * len(pages)
     if all(pg.fixed_pitch for pg in pages):
         page_bounds = _text_page_bounds(pages, bounds, width, em)
@@ -1336,18 +1415,23 @@ def _text_page_bounds(pages: list[_Page], bounds: list[float], width: float, em:
 
 
 def _repeated_header(body: list[_Piece], key: str) -> tuple[list[_Piece], list[_Piece]]:
-    """Leading lines of a continuation page whose text is the first page's header."""
-    acc = ""
-    taken: list[_Piece] = []
-    for line in _baselines(body):
-        acc += cjk.strip_all_space("".join(p.text for p in line))
-        taken += line
-        if len(acc) >= len(key):
-            break
-    got = "".join(sorted(acc))
-    if got == "".join(sorted(key)):
-        ids = {id(p) for p in taken}
-        return taken, [p for p in body if id(p) not in ids]
+    """Leading lines of a continuation page whose text is the first page's
+    header, with the title line or two printed above the copy (a title row
+    of the header that the first page set apart as the table's caption)."""
+    lines = _baselines(body)
+    for skip in range(3):
+        if skip and len(lines[skip - 1]) != 1:
+            break           # a title row is one piece of text
+        acc = ""
+        taken: list[_Piece] = [p for line in lines[:skip] for p in line]
+        for line in lines[skip:]:
+            acc += cjk.strip_all_space("".join(p.text for p in line))
+            taken += line
+            if len(acc) >= len(key):
+                break
+        if acc and "".join(sorted(acc)) == "".join(sorted(key)):
+            ids = {id(p) for p in taken}
+            return taken, [p for p in body if id(p) not in ids]
     return [], body
 
 
@@ -1381,19 +1465,29 @@ def _key_columns(body: list[_Piece], n_cols: int) -> tuple[set[int], set[int], b
             keys.add(c)
     labelled = bool(keys)
     if not keys:
-        counts = {c: sum(1 for p in ps if not p.typed) for c, ps in by_col.items()}
+        # no labels: the names' column, the one with the most text that is not
+        # a value (not the most pieces: a unit column wraps 万吨标 / 准煤 too)
+        counts = {c: sum(len(cjk.strip_all_space(p.text)) for p in ps if not p.typed) for c, ps in by_col.items()}
         keys = {min(counts, key=lambda c: (-counts[c], c))} if counts else {0}
     labels: set[int] = set()
     for k in range(n_cols - 1):
         if k + 1 not in keys:
             continue
-        own = [p for p in by_col.get(k, []) if p.c1 == k + 1]
+        # (a category row, ``一、经济发展``, starts in the column too: it is a
+        # row across the table, not a label beside the names)
+        own = [p for p in by_col.get(k, []) if p.c1 == k + 1 and not _category_piece(p)]
         beside = by_col.get(k + 1, [])
         if own and all(not p.typed and not row_label_start(p.text) for p in own) and \
                 (any(_named_label(p.text) or _seq_like(p.text) for p in beside)
                  or (not labelled and 2 * len(own) <= len(beside))):
             labels.add(k)
     return keys, labels, labelled
+
+
+def _category_piece(p: _Piece) -> bool:
+    """``一、经济发展`` / ``（一）信息基础设施``: a category or sub-category row's label."""
+    lab = cjk.row_label(p.text)
+    return bool(lab and lab[0] in ("cat", "sub") and cjk.cell_type(lab[3]) == "text")
 
 
 def _median(xs: list[float]) -> float:

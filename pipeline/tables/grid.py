@@ -177,6 +177,11 @@ def stack_fragments(table_id: str, frags: list[PageFragment], n_cols: int) -> Gr
                 offset = n_header - k
                 repeat = {r: next((j for j, t in enumerate(head_keys) if t == f.row_text(r)), r + offset)
                           for r in range(k)}
+                for r in range(k):
+                    if repeat[r] < 0:
+                        # more rows than the first page's header (its title
+                        # row printed there as a caption): rows of their own
+                        repeat[r] = n_header + r
             else:
                 # the leading rows that repeat the header, from its first row
                 # or from a later one (a title row is not repeated)
