@@ -124,6 +124,24 @@ def test_pdftotext_layout_14th_table_equals_the_answer_key(poppler_layout):
     check_indicators(d, "indicators_14th.csv", _table_of(d, "indicators_14th.csv"), M14)
 
 
+@pytest.mark.parametrize("name", ["plan-A", "plan-D", "plan-E"])
+def test_pdftotext_layout_indicator_rows_equal_the_answer_key(tmp_path, name):
+    """Every row of both indicator tables of ``pdftotext -layout``'s text —
+    number, category, name, unit, 属性 — as in the answer key, although
+    poppler's columns drift from page to page and from header to body: a
+    row label starts its row even when the row's values are printed on the
+    line below it (``14.高中阶段教育毛入学率`` / values / ``（%）``), a
+    unit line under a name is the name's, not a group label, and 预期性 /
+    约束性 is the attribute wherever in its row it stands."""
+    _, d = parse_to(LAYOUT_TEXTS / f"{name}.pdftotext-layout.txt", tmp_path, name)
+    for gold_name in ("indicators_13th.csv", "indicators_14th.csv"):
+        tid = _table_of(d, gold_name)
+        got = {r["row_no"]: (r["category"], r["name"], r["unit"], r["attribute"])
+               for r in rows(d, "indicators.parquet") if r["table_id"] == tid}
+        want = {int(g["row_no"]): (g["category"], g["name"], g["unit"], g["attribute"]) for g in gold_rows(gold_name)}
+        assert got == want, gold_name
+
+
 @pytest.mark.parametrize("name", ["plan-A", "plan-C", "plan-D", "plan-E"])
 def test_pdftotext_layout_loses_no_table_text(tmp_path, name):
     """Whatever is not understood is reported, never dropped: every table

@@ -966,9 +966,35 @@ def _fixed_zone(zone: list[_Piece], n_cols: int, key_cols: set[int], label_cols:
     """The lines of a zone of a text's table, what each is, its pieces by
     column; None when no line is a spine."""
     lines = _baselines(zone)
+    # A short piece in a label column right under a name printed from that
+    # column (``5.每万人口发明专利拥有量`` / ``（件）``), on a line that opens
+    # no row of its own, is the name's next line, not a label: a label column
+    # holds labels only beside rows whose names start in the column after it.
+    continued: set[int] = set()
+    under_name: dict[int, bool] = {}
+    for line in lines:
+        if len(line) == 1 and cjk.row_label(line[0].text) and cjk.row_label(line[0].text)[0] in ("cat", "sub"):
+            under_name = {}
+            continue
+        named = any(not p.typed and row_label_start(p.text) for p in line)
+        for p in line:
+            if not p.typed and row_label_start(p.text):
+                for k in label_cols:
+                    if k < p.c0:
+                        under_name[k] = False    # names now start right of k
+            if p.c0 not in label_cols:
+                continue
+            if row_label_start(p.text):
+                under_name[p.c0] = True
+            elif p.c1 == p.c0 + 1 and not p.typed:
+                if under_name.get(p.c0) and not named:
+                    continued.add(id(p))
+                else:
+                    under_name[p.c0] = False
 
     def is_label(p: _Piece) -> bool:
-        return p.c0 in label_cols and p.c1 == p.c0 + 1 and not p.typed and not row_label_start(p.text)
+        return p.c0 in label_cols and p.c1 == p.c0 + 1 and not p.typed and not row_label_start(p.text) \
+            and id(p) not in continued
 
     kinds: list[str] = []
     for line in lines:
@@ -1042,11 +1068,14 @@ def _fixed_rows(zone: list[_Piece], n_cols: int, key_cols: set[int], label_cols:
             on = [c in cols[i] for i in sp]
             gaps = [[i for i in g if kinds[i] != "spine" and c in cols[i] and
                      (k == 0 or i > sp[k - 1]) and (k == len(sp) or i < sp[k])] for k in range(len(sp) + 1)]
+            cap = _label_caps(gaps, sp, cols, c) if c in key_cols else None
             if centred:
-                split = _centred_split([len(x) for x in gaps], on, first, last)
+                split = _centred_split([len(x) for x in gaps], on, first, last, cap)
             else:
                 split = [0] + [len(x) for x in gaps[1:]]       # top-aligned: every line to the spine above
                 split[0] = 0 if first else len(gaps[0])
+                if cap is not None:
+                    split = [max(split[0], cap[0])] + [min(s, m) for s, m in zip(split[1:], cap[1:])]
             # split[0]: lines of the top gap given to the first spine (the
             # last ones); split[k]: lines of gap k given to spine k-1 (the
             # first ones), the rest to spine k
@@ -1133,7 +1162,34 @@ def _fixed_centred(pages: list[_Page], n_cols: int, key_cols: set[int], label_co
     return False
 
 
-def _centred_split(gaps: list[int], on: list[bool], first: bool, last: bool) -> list[int]:
+def _label_caps(gaps: list[list[int]], sp: list[int], cols: list[dict[int, list[_Piece]]], c: int) -> list[int]:
+    """Bounds on how a key column's lines between spines are shared out: a
+    line that opens with a row label (``14.高中阶段教育毛入学率``) starts the
+    name of the row below it, never continues the name above — the row
+    label sequence outranks centring.  ``cap[0]``: the fewest lines of the top
+    gap the first spine takes; ``cap[k]``: the most lines of gap k the spine
+    above takes.  No bound where the receiving spine has a label of its own
+    (the labelled line is then a row without values, read as it falls)."""
+
+    def labelled(i: int) -> bool:
+        return any(row_label_start(p.text) for p in cols[i].get(c, ()))
+
+    cap = [0] + [len(g) for g in gaps[1:]]
+    for k, gap in enumerate(gaps):
+        if k < len(sp) and labelled(sp[k]):
+            continue
+        j = next((j for j, i in enumerate(gap) if labelled(i)), None)
+        if j is None:
+            continue
+        if k == 0:
+            cap[0] = len(gap) - j
+        else:
+            cap[k] = j
+    return cap
+
+
+def _centred_split(gaps: list[int], on: list[bool], first: bool, last: bool,
+                   cap: list[int] | None = None) -> list[int]:
     """How the lines of one column between spines are shared out so that
     each cell is best centred on its spine (see :func:`_fixed_rows`).
 
@@ -1146,10 +1202,14 @@ def _centred_split(gaps: list[int], on: list[bool], first: bool, last: bool) -> 
     the last spine a row cut by the page break when ``last``).  Least total
     imbalance (lines above a spine minus lines below it), then fewest lines
     cut off, then lines kept with the spine above (a dynamic programme along
-    the spines)."""
+    the spines).  ``cap`` (:func:`_label_caps`) bounds the choices: at
+    least ``cap[0]`` lines of the top gap and at most ``cap[k]`` of gap k go
+    to the spine above."""
     n = len(on)
+    if cap is None:
+        cap = [0] + list(gaps[1:])
     # state: lines above spine k → (cost, choices)
-    tops = range(gaps[0] + 1) if first else [gaps[0]]
+    tops = range(min(cap[0], gaps[0]), gaps[0] + 1) if first else [gaps[0]]
     states: dict[int, tuple[tuple[int, int, int], list[int]]] = {}
     for a in tops:
         cost = (0, gaps[0] - a, 0)
@@ -1158,7 +1218,7 @@ def _centred_split(gaps: list[int], on: list[bool], first: bool, last: bool) -> 
     for k in range(1, n):
         nxt: dict[int, tuple[tuple[int, int, int], list[int]]] = {}
         for a, (cost, ch) in sorted(states.items()):
-            for s in range(gaps[k] + 1):
+            for s in range(min(gaps[k], cap[k]) + 1):
                 c = (cost[0] + abs(a - s), cost[1], cost[2] + (gaps[k] - s))
                 a2 = gaps[k] - s
                 if a2 not in nxt or c < nxt[a2][0]:
@@ -1166,7 +1226,7 @@ def _centred_split(gaps: list[int], on: list[bool], first: bool, last: bool) -> 
         states = nxt
     best = None
     for a, (cost, ch) in sorted(states.items()):
-        ends = range(gaps[n] + 1) if last else [gaps[n]]
+        ends = range(min(gaps[n], cap[n]) + 1) if last else [gaps[n]]
         for s in ends:
             c = (cost[0] + abs(a - s), cost[1] + gaps[n] - s, cost[2])
             if best is None or c < best[0]:

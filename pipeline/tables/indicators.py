@@ -90,6 +90,25 @@ def name_column(grid: Grid, roles: list[str | None]) -> int | None:
     return None
 
 
+def attribute_column(grid: Grid, roles: list[str | None]) -> int | None:
+    """The 属性 column: of the columns headed 属性 (a header cell may be
+    placed over two columns when a text's header drifts from its body), the
+    one whose body cells say 预期性/约束性 most often; with no such header,
+    a column whose body cells are mostly those words (a closed vocabulary,
+    so the cells say what the column is)."""
+    def hits(k: int) -> int:
+        return sum(1 for c in grid.body() if c.col == k and cjk.strip_all_space(c.text) in cjk.ATTRIBUTES)
+
+    headed = [k for k, r in enumerate(roles) if r == "attribute"]
+    if headed:
+        return max(headed, key=lambda k: (hits(k), -k))
+    counts = {k: hits(k) for k in range(grid.n_cols) if roles[k] is None}
+    k = max(counts, key=lambda k: (counts[k], -k), default=None)
+    if k is not None and counts[k] and counts[k] >= 0.5 * len(_body_types(grid, k)):
+        return k
+    return None
+
+
 def is_indicator_table(grid: Grid, roles: list[str | None] | None = None) -> bool:
     """An indicator table by meaning: value columns headed by a year, 基期,
     目标 or 增长 (``2025年``, ``目标值``, ``“十五五”目标``) next to a column of
@@ -100,6 +119,12 @@ def is_indicator_table(grid: Grid, roles: list[str | None] | None = None) -> boo
         return False
     has_values = bool(value_measures(grid, roles))
     return has_values and (name_column(grid, roles) is not None or "attribute" in roles)
+
+
+def _numbered(text: str) -> bool:
+    """``27.化学需氧量``: a cell that opens with an item number."""
+    lab = cjk.row_label(cjk.clean_spaces(text))
+    return bool(lab and lab[0] == "item" and cjk.cell_type(lab[3]) == "text")
 
 
 def _no_and_name(text: str) -> tuple[int | None, str]:
@@ -133,8 +158,14 @@ def extract(grid: Grid, page_of: dict[int, int] | None = None) -> tuple[list[Ind
     if name_col is None:
         name_col = next(k for k, r in enumerate(roles) if r not in ("seq", "group", "category"))
     group_col = roles.index("group") if "group" in roles else None
+    if group_col is None and name_col > 0 and roles[name_col - 1] is None:
+        # an unheaded column left of the names whose cells are vertically
+        # merged text beside the rows (森林 / 发展 over two rows): group labels
+        left = [c for c in grid.body() if c.col == name_col - 1 and c.col_span == 1 and c.text.strip()]
+        if left and any(c.row_span > 1 for c in left) and all(cjk.cell_type(c.text) == "text" for c in left):
+            group_col = name_col - 1
     seq_col = roles.index("seq") if "seq" in roles else None
-    attr_col = roles.index("attribute") if "attribute" in roles else None
+    attr_col = attribute_column(grid, roles)
     unit_col = roles.index("unit") if "unit" in roles else None
     cat_col = roles.index("category") if "category" in roles else None
     has_cat_rows = any(_category_row(grid, r, name_col) is not None for r in range(grid.n_header, grid.n_rows))
@@ -157,6 +188,16 @@ def extract(grid: Grid, page_of: dict[int, int] | None = None) -> tuple[list[Ind
                 category_no, category = None, text
             continue
         name_cell = cov.get((r, name_col))
+        label_cell = None
+        if name_cell is not None and name_cell.col_span == 1 and not _numbered(name_cell.text) \
+                and cjk.cell_type(name_cell.text) == "text":
+            # a vertically merged label in the names' column (森林 / 发展 over
+            # the rows it names) with the numbered names right of it: the
+            # label is the row's group, the numbered cell its name
+            right = cov.get((r, name_cell.col + 1))
+            if right is not None and right.row == r and right.col == name_cell.col + 1 \
+                    and _numbered(right.text):
+                label_cell, name_cell = name_cell, right
         if name_cell is None or name_cell.row != r or not name_cell.text.strip():
             rest = [c for c in grid.cells if c.row == r and c.text.strip() and c is not name_cell
                     and c.col not in (group_col, cat_col)]
@@ -169,8 +210,8 @@ def extract(grid: Grid, page_of: dict[int, int] | None = None) -> tuple[list[Ind
         if cat_col is not None and (cc := cov.get((r, cat_col))) is not None and cc is not name_cell \
                 and cc.col == cat_col:
             category_no, category = None, join_cell([cc.text])
-        group = None
-        if group_col is not None:
+        group = join_cell([label_cell.text]) if label_cell is not None else None
+        if group is None and group_col is not None:
             g = cov.get((r, group_col))
             if g is not None and g.col == group_col and g.col_span == 1 and g is not name_cell:
                 group = join_cell([g.text])
@@ -189,6 +230,13 @@ def extract(grid: Grid, page_of: dict[int, int] | None = None) -> tuple[list[Ind
         if attr_col is not None and (a := cov.get((r, attr_col))) is not None:
             t = cjk.strip_all_space(a.text)
             attr = t if t in cjk.ATTRIBUTES else None
+        if attr is None and attr_col is not None:
+            # the row's columns drift from the table's (a text's page set
+            # wider or narrower): 预期性/约束性 is the attribute wherever in
+            # the row it stands, when it stands in one cell only
+            words = {cjk.strip_all_space(c.text) for c in grid.cells if c.row == r and c is not name_cell
+                     and cjk.strip_all_space(c.text) in cjk.ATTRIBUTES}
+            attr = words.pop() if len(words) == 1 else None
         inds.append(Indicator(grid.table_id, row_no, category, group, name, unit, attr, name_cell.page,
                               category_no))
         for m in measures:
