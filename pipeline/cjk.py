@@ -684,6 +684,15 @@ LEAD_TERM = _Lazy(r"^\s*([^，。；：,;:\s][^，。；：,;:]{0,17}?)\s*。")
 # --------------------------------------------------------------------------
 
 ATTRIBUTES = ("预期性", "约束性")
+
+
+def attribute_word(text: str) -> str | None:
+    """``预期性``/``约束性`` when a cell says only that (spaces inside
+    ignored: ``预 期 性``), else None."""
+    t = strip_all_space(text)
+    return t if t in ATTRIBUTES else None
+
+
 #: Qualifiers that wrap an indicator value.  Order matters: longer first.
 QUALIFIER_PREFIXES = ("控制在", "预计超", "预计", "不低于", "不高于", "不少于", "低于", "高于",
                       "超过", "达到", "约", "超", "≥", "≤", ">", "<")

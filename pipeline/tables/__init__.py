@@ -128,7 +128,7 @@ def _looks_tidy(grid: Grid) -> str | None:
     (header words such as 指标/属性/总投资, or 预期性/约束性 cells), else None."""
     heads = [c.text for c in grid.cells if c.is_header and c.row >= 0]
     words = sorted({m.group(0) for t in heads for m in cjk.TABLE_HEADER_WORDS.finditer(cjk.strip_all_space(t))})
-    attrs = sum(1 for c in grid.body() if cjk.strip_all_space(c.text) in cjk.ATTRIBUTES)
+    attrs = sum(1 for c in grid.body() if cjk.attribute_word(c.text))
     if attrs >= 2:
         return f"{attrs} cells read 预期性/约束性"
     if len(words) >= 2:

@@ -973,7 +973,7 @@ def _fixed_zone(zone: list[_Piece], n_cols: int, key_cols: set[int], label_cols:
     continued: set[int] = set()
     under_name: dict[int, bool] = {}
     for line in lines:
-        if len(line) == 1 and cjk.row_label(line[0].text) and cjk.row_label(line[0].text)[0] in ("cat", "sub"):
+        if len(line) == 1 and _category_piece(line[0]):
             under_name = {}
             continue
         named = any(not p.typed and row_label_start(p.text) for p in line)
@@ -999,8 +999,7 @@ def _fixed_zone(zone: list[_Piece], n_cols: int, key_cols: set[int], label_cols:
     kinds: list[str] = []
     for line in lines:
         rest = [p for p in line if not is_label(p)]
-        lab = cjk.row_label(rest[0].text) if len(rest) == 1 and len(line) == 1 else None
-        if lab and lab[0] in ("cat", "sub") and cjk.cell_type(lab[3]) == "text":
+        if len(rest) == 1 and len(line) == 1 and _category_piece(rest[0]):
             kinds.append("category")
         elif sum(1 for p in rest if p.typed) >= SPINE_VALUES:
             kinds.append("spine")
@@ -1172,7 +1171,7 @@ def _label_caps(gaps: list[list[int]], sp: list[int], cols: list[dict[int, list[
     (the labelled line is then a row without values, read as it falls)."""
 
     def labelled(i: int) -> bool:
-        return any(row_label_start(p.text) for p in cols[i].get(c, ()))
+        return any(not p.typed and row_label_start(p.text) for p in cols[i].get(c, ()))
 
     cap = [0] + [len(g) for g in gaps[1:]]
     for k, gap in enumerate(gaps):

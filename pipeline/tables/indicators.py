@@ -97,7 +97,7 @@ def attribute_column(grid: Grid, roles: list[str | None]) -> int | None:
     a column whose body cells are mostly those words (a closed vocabulary,
     so the cells say what the column is)."""
     def hits(k: int) -> int:
-        return sum(1 for c in grid.body() if c.col == k and cjk.strip_all_space(c.text) in cjk.ATTRIBUTES)
+        return sum(1 for c in grid.body() if c.col == k and cjk.attribute_word(c.text))
 
     headed = [k for k, r in enumerate(roles) if r == "attribute"]
     if headed:
@@ -228,14 +228,13 @@ def extract(grid: Grid, page_of: dict[int, int] | None = None) -> tuple[list[Ind
             unit = cjk.split_unit(group)[1]
         attr = None
         if attr_col is not None and (a := cov.get((r, attr_col))) is not None:
-            t = cjk.strip_all_space(a.text)
-            attr = t if t in cjk.ATTRIBUTES else None
+            attr = cjk.attribute_word(a.text)
         if attr is None and attr_col is not None:
             # the row's columns drift from the table's (a text's page set
             # wider or narrower): 预期性/约束性 is the attribute wherever in
             # the row it stands, when it stands in one cell only
-            words = {cjk.strip_all_space(c.text) for c in grid.cells if c.row == r and c is not name_cell
-                     and cjk.strip_all_space(c.text) in cjk.ATTRIBUTES}
+            words = {w for c in grid.cells if c.row == r and c is not name_cell
+                     and (w := cjk.attribute_word(c.text))}
             attr = words.pop() if len(words) == 1 else None
         inds.append(Indicator(grid.table_id, row_no, category, group, name, unit, attr, name_cell.page,
                               category_no))

@@ -181,7 +181,7 @@ def _row(spine: Line, toks: list[str], above: list[Line], below: list[Line]) -> 
     name = []
     while rest and cjk.cell_type(rest[0]) == "text" and not _value_like(rest[0]):
         name.append(rest.pop(0))
-    attr = [rest.pop()] if rest and cjk.strip_all_space(rest[-1]) in cjk.ATTRIBUTES else []
+    attr = [rest.pop()] if rest and cjk.attribute_word(rest[-1]) else []
     names, vals = [], []
     for ln in above:
         (vals if _value_like(ln.text) else names).append(cjk.strip_all_space(ln.text))
